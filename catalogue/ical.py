@@ -1,0 +1,58 @@
+"""iCalendar files for occasions: one per occasion and a feed for a filtered catalogue (RFC 5545)."""
+
+import datetime as dt
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vText
+
+PRODID = "-//ATMP-centres Sweden//ATMP Courses//SV"
+
+
+def occasion_event(course, occasion, request=None, sequence=0):
+    event = Event()
+    event.add("uid", occasion.ical_uid)
+    event.add("dtstamp", timezone.now())
+    # Local times with a VTIMEZONE, so calendars show 09.00 Stockholm time whatever the DST rules do.
+    event.add("dtstart", timezone.localtime(occasion.start))
+    event.add("dtend", timezone.localtime(occasion.end))
+    event.add("summary", course.title)
+    event.add("description", course.summary)
+    event.add("sequence", sequence)
+    url = course.get_full_url(request)
+    if url:
+        event.add("url", url.removesuffix(course.get_url(request)) + course.occasion_url(occasion, request))
+    location = (
+        _("Online")
+        if occasion.mode == "online"
+        else ", ".join(part for part in (occasion.venue, occasion.address, occasion.city) if part)
+    )
+    if location:
+        event.add("location", vText(location))
+    event.add("status", "CANCELLED" if occasion.is_cancelled else "CONFIRMED")
+    return event
+
+
+def occasion_calendar(pairs, request=None, name=None, method="PUBLISH"):
+    """A calendar with one event per (course page, occasion) pair."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    calendar.add("calscale", "GREGORIAN")
+    if name:
+        calendar.add("x-wr-calname", name)
+        calendar.add("x-wr-timezone", "Europe/Stockholm")
+        calendar.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    for course, occasion in pairs:
+        calendar.add_component(occasion_event(course, occasion, request=request))
+    calendar.add_missing_timezones()
+    return calendar
+
+
+def calendar_response(calendar, filename, inline=False):
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response

@@ -1,0 +1,139 @@
+"""Finding courses: the catalogue's filters and search as plain functions over querysets.
+
+Facets that describe a course (topic, centre, audience, format) filter course pages; facets that describe
+a date (month, range, language, free seats) filter occasions, and a course matches when one of its
+upcoming occasions does. Occasions are matched through the page's `translation_key`, so every language
+version of a course shows the same dates.
+"""
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from wagtail.models import Locale
+
+from courses.models import CoursePage, Occasion, localized
+from enrolment.models import Enrolment
+
+from .forms import SortOrder
+
+COURSE_FACETS = {"topic": "topics", "centre": "centres", "audience": "audiences"}
+
+
+def _local_midnight(day):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def matching_occasions(filters, now=None):
+    """Upcoming, scheduled occasions that satisfy the occasion-level filters."""
+    now = now or timezone.now()
+    occasions = Occasion.objects.scheduled().upcoming(now)
+    if language := filters.get("language"):
+        occasions = occasions.filter(language__in=language)
+    if month := filters.get("month"):
+        next_month = month.replace(day=calendar.monthrange(month.year, month.month)[1]) + dt.timedelta(days=1)
+        occasions = occasions.filter(start__lt=_local_midnight(next_month), end__gte=_local_midnight(month))
+    if date_from := filters.get("date_from"):
+        occasions = occasions.filter(end__gte=_local_midnight(date_from))
+    if date_to := filters.get("date_to"):
+        occasions = occasions.filter(start__lt=_local_midnight(date_to + dt.timedelta(days=1)))
+    if filters.get("has_seats"):
+        seats_taken = (
+            Enrolment.objects.filter(occasion=OuterRef("pk"), status__in=Enrolment.SEAT_STATUSES)
+            .values("occasion")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        occasions = occasions.filter(
+            Q(enrolment_opens__isnull=True) | Q(enrolment_opens__lte=now),
+            Q(enrolment_closes__gt=now) | Q(enrolment_closes__isnull=True, start__gt=now),
+            Q(capacity__isnull=True) | Q(capacity__gt=Coalesce(Subquery(seats_taken), 0)),
+        )
+    return occasions
+
+
+def search_ranking(query, locale):
+    """Ids of the live course pages in `locale` matching a full-text search, best match first."""
+    results = CoursePage.objects.live().filter(locale=locale).search(query, operator="and")
+    return [page.pk for page in results]
+
+
+def find_courses(filters, language_code, now=None):
+    """Live course pages in one language with a matching upcoming occasion, and how to order them.
+
+    Returns (queryset, ranks): ranks maps page id to search rank when the order is relevance, else None.
+    """
+    locale = Locale.objects.get(language_code=language_code)
+    next_occasion = matching_occasions(filters, now).filter(course__translation_key=OuterRef("translation_key"))
+    courses = (
+        CoursePage.objects.live()
+        .public()
+        .filter(locale=locale)
+        .annotate(next_start=Subquery(next_occasion.order_by("start").values("start")[:1]))
+        .filter(next_start__isnull=False)
+    )
+    for facet, relation in COURSE_FACETS.items():
+        if slugs := filters.get(facet):
+            field = getattr(CoursePage, relation).field
+            through = field.remote_field.through
+            target = field.related_model._meta.model_name
+            links = through.objects.filter(coursepage=OuterRef("pk"), **{f"{target}__slug__in": slugs})
+            courses = courses.filter(Exists(links))
+    if formats := filters.get("format"):
+        courses = courses.filter(format__in=formats)
+
+    query = filters.get("q")
+    sort = filters.get("sort") or (SortOrder.RELEVANCE if query else SortOrder.DATE)
+    ranks = None
+    if query:
+        ranking = search_ranking(query, locale)
+        courses = courses.filter(pk__in=ranking)
+        if sort == SortOrder.RELEVANCE:
+            ranks = {pk: rank for rank, pk in enumerate(ranking)}
+    if sort == SortOrder.TITLE:
+        courses = courses.order_by("title", "pk")
+    else:
+        courses = courses.order_by(F("next_start").asc(), "title", "pk")
+    return courses, ranks
+
+
+def catalogue_page(courses, ranks, page_number, filters, now=None, per_page=None):
+    """One page of results with their matching occasions, centres and topics, in a fixed number of queries."""
+    courses = courses.prefetch_related(None)
+    if ranks is not None:
+        # Relevance order comes from the search backend; the result set is small enough to sort here.
+        courses = sorted(courses, key=lambda course: ranks[course.pk])
+    page = Paginator(courses, per_page or settings.CATALOGUE_PAGE_SIZE).get_page(page_number)
+    items = list(page.object_list)
+    prefetch_related_objects(items, "centres", "topics")
+    for relation in ("centres", "topics"):
+        _attach_localized(items, relation)
+
+    by_course = defaultdict(list)
+    occasions = (
+        matching_occasions(filters, now)
+        .filter(course__translation_key__in=[course.translation_key for course in items])
+        .with_seats()
+        .annotate(course_key=F("course__translation_key"))
+        .order_by("start")
+    )
+    for occasion in occasions:
+        by_course[occasion.course_key].append(occasion)
+    for course in items:
+        course.matching_occasions = by_course[course.translation_key]
+    page.object_list = items
+    return page
+
+
+def _attach_localized(courses, relation):
+    """Set `localized_<relation>` on each course, translating all entries with one query."""
+    entries = [entry for course in courses for entry in getattr(course, relation).all()]
+    translated = iter(localized(entries))
+    for course in courses:
+        count = len(getattr(course, relation).all())
+        setattr(course, f"localized_{relation}", [next(translated) for _ in range(count)])

@@ -1,0 +1,99 @@
+"""The fixed skeleton of the site: both locales, the home page and the catalogue in Swedish and English.
+
+Used by `manage.py setup_site`, the demo-content command and the test fixtures (which cannot rely on
+migrations: tests that flush tables delete the root page, the Site and the locales).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from wagtail.models import Locale, Page, Site
+
+from .models import CatalogueIndexPage, HomePage
+
+SKELETON = {
+    # language: (home title, home slug, catalogue title, catalogue slug, catalogue intro)
+    "sv": (
+        "ATMP-kurser",
+        "hem",
+        "Kurser",
+        "kurser",
+        "<p>Kurser och utbildningar om avancerade terapier (ATMP) från landets ATMP-centrum.</p>",
+    ),
+    "en": (
+        "ATMP Courses",
+        "home",
+        "Courses",
+        "courses",
+        "<p>Courses and training in advanced therapies (ATMP) from Sweden’s ATMP-centres.</p>",
+    ),
+}
+
+
+@dataclass
+class SiteSkeleton:
+    home: dict
+    catalogue: dict
+    site: Site
+
+
+def _publish(page):
+    page.save_revision().publish()
+    return page
+
+
+@transaction.atomic
+def ensure_site(hostname="localhost", port=80):
+    """Create what is missing of the skeleton; safe to run any number of times."""
+    locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in SKELETON}
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(
+            instance=Page(
+                title="Root",
+                slug="root",
+                content_type=ContentType.objects.get_for_model(Page),
+                locale=locales["sv"],
+            )
+        )
+
+    # Wagtail's migration leaves a "Welcome to your new Wagtail site!" page (slug "home"); nobody needs it.
+    for placeholder in root.get_children().filter(depth=2, content_type=ContentType.objects.get_for_model(Page)):
+        if not placeholder.get_children().exists():
+            placeholder.delete()  # also deletes a Site rooted at it; recreated below
+
+    homes, catalogues = {}, {}
+    source_home = source_catalogue = None
+    for code, (home_title, home_slug, cat_title, cat_slug, cat_intro) in SKELETON.items():
+        locale = locales[code]
+        home = HomePage.objects.filter(locale=locale).first()
+        if home is None:
+            home = HomePage(title=home_title, slug=home_slug, locale=locale)
+            if source_home:
+                home.translation_key = source_home.translation_key
+            root.add_child(instance=home)
+            _publish(home)
+        catalogue = CatalogueIndexPage.objects.filter(locale=locale).first()
+        if catalogue is None:
+            catalogue = CatalogueIndexPage(title=cat_title, slug=cat_slug, locale=locale, intro=cat_intro)
+            if source_catalogue:
+                catalogue.translation_key = source_catalogue.translation_key
+            home.add_child(instance=catalogue)
+            _publish(catalogue)
+        homes[code], catalogues[code] = home, catalogue
+        source_home, source_catalogue = source_home or home, source_catalogue or catalogue
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site.objects.create(
+            hostname=hostname,
+            port=port,
+            root_page=homes["sv"],
+            is_default_site=True,
+            site_name="ATMP Courses",
+        )
+    elif site.root_page_id != homes["sv"].pk:
+        site.root_page = homes["sv"]
+        site.save()
+    return SiteSkeleton(home=homes, catalogue=catalogues, site=site)

@@ -1,0 +1,707 @@
+"""What a course is: the centres that give it, its topics and audiences, the course page and its occasions.
+
+A course's occasions and materials belong to the course itself, not to one language version of its page:
+they are edited on the page in the default language (Swedish) and shown on every translation, which
+finds them through the shared `translation_key`. Enrolments therefore never split between languages.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Count, Q
+from django.forms import CheckboxSelectMultiple
+from django.shortcuts import get_object_or_404
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.html import _json_script_escapes
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from .blocks import RICH_TEXT_FEATURES, BodyBlock
+from .panels import TranslationStatusPanel
+
+LANGUAGE_CHOICES = [("sv", _("Swedish")), ("en", _("English"))]
+
+
+# --- Taxonomies -------------------------------------------------------------------------------------
+
+
+class TaxonomyQuerySet(models.QuerySet):
+    def in_language(self, language_code=None):
+        """The entries in one language (the active one by default), by name."""
+        language_code = language_code or translation.get_language() or settings.LANGUAGE_CODE
+        return self.filter(locale__language_code=language_code[:2]).order_by("name")
+
+
+class Taxonomy(TranslatableMixin, models.Model):
+    """A translatable name with a slug that is the same in every language, used in URLs and filters."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("slug"), max_length=80, help_text=_("Used in catalogue links; the same in every language.")
+    )
+
+    objects = TaxonomyQuerySet.as_manager()
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta(TranslatableMixin.Meta):
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        clash = type(self).objects.filter(slug=self.slug, locale_id=self.locale_id).exclude(pk=self.pk)
+        if self.slug and clash.exists():
+            raise ValidationError({"slug": _("Another entry in this language already uses this slug.")})
+
+
+class Topic(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+
+class Audience(Taxonomy):
+    """A profession a course is written for; also the professions a clinician can give in their profile."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("audience")
+        verbose_name_plural = _("audiences")
+
+
+class Centre(Taxonomy):
+    """One of the network's hospital ATMP-centres; its course owners see only its courses and documents."""
+
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    region = models.CharField(_("region"), max_length=120)
+    city = models.CharField(_("city"), max_length=120)
+    contact_email = models.EmailField(_("contact e-mail"))
+    website = models.URLField(_("website"), blank=True)
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        verbose_name=_("collection"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Where the centre's documents and images are kept."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("short_name"),
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("region"), FieldPanel("city")]),
+        FieldPanel("contact_email"),
+        FieldPanel("website"),
+        FieldPanel("collection"),
+    ]
+    override_translatable_fields = [
+        SynchronizedField("slug"),
+        SynchronizedField("region"),
+        SynchronizedField("city"),
+        SynchronizedField("collection"),
+    ]
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("ATMP-centre")
+        verbose_name_plural = _("ATMP-centres")
+
+
+def localized(objects):
+    """Swap taxonomy entries for their versions in the active language, with one query per model.
+
+    Course pages point at the entries chosen in the default language; visitors should read the names in
+    their own language. Entries without a translation stay as they are.
+    """
+    objects = list(objects)
+    if not objects:
+        return objects
+    model = type(objects[0])
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    wanted = {obj.translation_key for obj in objects if obj.locale.language_code != language}
+    if not wanted:
+        return objects
+    translations = {
+        obj.translation_key: obj
+        for obj in model.objects.filter(translation_key__in=wanted, locale__language_code=language)
+    }
+    return [translations.get(obj.translation_key, obj) for obj in objects]
+
+
+# --- Course pages ------------------------------------------------------------------------------------
+
+
+class CourseFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+    SELF_PACED = "self_paced", _("Self-paced")
+
+
+# schema.org courseMode for each format
+COURSE_MODES = {
+    CourseFormat.IN_PERSON: "Onsite",
+    CourseFormat.ONLINE: "Online",
+    CourseFormat.HYBRID: "Blended",
+    CourseFormat.SELF_PACED: "Online",
+}
+
+
+def default_language_codes():
+    return [settings.LANGUAGE_CODE]
+
+
+class CoursePage(RoutablePageMixin, Page):
+    summary = models.TextField(
+        _("summary"), max_length=400, help_text=_("One or two sentences shown in the catalogue.")
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    learning_objectives = RichTextField(
+        _("learning objectives"), features=["ul", "ol", "bold", "italic", "link"], blank=True
+    )
+    prerequisites = RichTextField(_("prerequisites"), features=RICH_TEXT_FEATURES, blank=True)
+    topics = ParentalManyToManyField(
+        Topic,
+        verbose_name=_("topics"),
+        blank=True,
+        related_name="courses",
+        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
+    )
+    audiences = ParentalManyToManyField(
+        Audience,
+        verbose_name=_("audience"),
+        blank=True,
+        related_name="courses",
+        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
+    )
+    centres = ParentalManyToManyField(
+        Centre,
+        verbose_name=_("organising centres"),
+        related_name="courses",
+        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
+    )
+    format = models.CharField(_("format"), max_length=20, choices=CourseFormat.choices, default=CourseFormat.IN_PERSON)
+    language_of_instruction = models.CharField(
+        _("language of instruction"), max_length=8, choices=LANGUAGE_CHOICES, default="sv"
+    )
+    cpd_hours = models.DecimalField(_("CPD hours"), max_digits=5, decimal_places=1, null=True, blank=True)
+    lipus_reference = models.CharField(
+        _("Lipus certification"),
+        max_length=60,
+        blank=True,
+        help_text=_("The course's Lipus number, if it is certified (for example 20240123)."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
+
+    parent_page_types = ["catalogue.CatalogueIndexPage"]
+    subpage_types = []
+    template = "courses/course_page.html"
+
+    content_panels = [
+        TranslationStatusPanel(),
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("centres", widget=CheckboxSelectMultiple),
+                FieldPanel("topics", widget=CheckboxSelectMultiple),
+                FieldPanel("audiences", widget=CheckboxSelectMultiple),
+            ],
+            heading=_("Classification"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("format"), FieldPanel("language_of_instruction")]),
+                FieldRowPanel([FieldPanel("cpd_hours"), FieldPanel("lipus_reference")]),
+            ],
+            heading=_("Format and certification"),
+        ),
+        FieldPanel("learning_objectives"),
+        FieldPanel("prerequisites"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_name"),
+                FieldRowPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")]),
+            ],
+            heading=_("Contact"),
+        ),
+        InlinePanel(
+            "occasions",
+            heading=_("Occasions"),
+            label=_("Occasion"),
+            help_text=_("Occasions are shared by all languages; edit them on the Swedish page."),
+        ),
+        InlinePanel("materials", heading=_("Course materials"), label=_("Material")),
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary", boost=2),
+        index.SearchField("body"),
+        index.SearchField("learning_objectives"),
+        index.SearchField("prerequisites"),
+        index.RelatedFields("topics", [index.SearchField("name")]),
+        index.RelatedFields("audiences", [index.SearchField("name")]),
+        index.RelatedFields("centres", [index.SearchField("name"), index.SearchField("city")]),
+        index.FilterField("locale_id"),
+    ]
+
+    # Occasions and materials are the course's, shared by its translations (see module docstring), so
+    # neither copying a page into another language nor syncing a translation may duplicate them.
+    exclude_fields_in_copy = ["occasions", "materials"]
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("summary"),
+        TranslatableField("body"),
+        TranslatableField("learning_objectives"),
+        TranslatableField("prerequisites"),
+        SynchronizedField("topics"),
+        SynchronizedField("audiences"),
+        SynchronizedField("centres"),
+        SynchronizedField("format"),
+        SynchronizedField("language_of_instruction"),
+        SynchronizedField("cpd_hours"),
+        SynchronizedField("lipus_reference"),
+        SynchronizedField("contact_name"),
+        SynchronizedField("contact_email"),
+        SynchronizedField("contact_phone"),
+    ]
+
+    api_fields = [
+        APIField("summary"),
+        APIField("format"),
+        APIField("language_of_instruction"),
+        APIField("cpd_hours"),
+        APIField("lipus_reference"),
+        APIField("centre_names"),
+        APIField("topic_names"),
+        APIField("audience_names"),
+        APIField("upcoming_occasions_api"),
+    ]
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    # The course's shared data --------------------------------------------------------------------
+
+    @property
+    def all_occasions(self):
+        """Every occasion of this course, whichever language version of the page holds them."""
+        return Occasion.objects.filter(course__translation_key=self.translation_key).with_seats()
+
+    @cached_property
+    def upcoming_occasions(self):
+        return list(self.all_occasions.upcoming().order_by("start"))
+
+    @cached_property
+    def course_materials(self):
+        return list(
+            CourseMaterial.objects.filter(page__translation_key=self.translation_key)
+            .select_related("document")
+            .order_by("sort_order")
+        )
+
+    @cached_property
+    def localized_centres(self):
+        return localized(self.centres.all())
+
+    @cached_property
+    def localized_topics(self):
+        return localized(self.topics.all())
+
+    @cached_property
+    def localized_audiences(self):
+        return localized(self.audiences.all())
+
+    # The API lists names in the language of the page asked for.
+    def _names_in_page_language(self, objects):
+        with translation.override(self.locale.language_code):
+            return [obj.name for obj in localized(objects)]
+
+    @property
+    def centre_names(self):
+        return self._names_in_page_language(self.centres.all())
+
+    @property
+    def topic_names(self):
+        return self._names_in_page_language(self.topics.all())
+
+    @property
+    def audience_names(self):
+        return self._names_in_page_language(self.audiences.all())
+
+    @property
+    def upcoming_occasions_api(self):
+        return [
+            {
+                "id": occasion.pk,
+                "start": occasion.start.isoformat(),
+                "end": occasion.end.isoformat(),
+                "mode": occasion.mode,
+                "venue": occasion.venue,
+                "city": occasion.city,
+                "language": occasion.language,
+                "capacity": occasion.capacity,
+                "seats_left": occasion.seats_left,
+                "availability": occasion.availability.value,
+                "url": self.full_url + self.reverse_subpage("occasion", args=[occasion.pk]) if self.full_url else None,
+            }
+            for occasion in self.upcoming_occasions
+        ]
+
+    # Routes --------------------------------------------------------------------------------------
+
+    def get_occasion(self, occasion_id):
+        return get_object_or_404(self.all_occasions, pk=occasion_id)
+
+    @path("")
+    def course(self, request):
+        return self.render(request)
+
+    @path("occasions/<int:occasion_id>/", name="occasion")
+    def occasion(self, request, occasion_id):
+        occasion = self.get_occasion(occasion_id)
+        return self.render(
+            request,
+            template="courses/occasion_page.html",
+            context_overrides={"occasion": occasion},
+        )
+
+    @path("occasions/<int:occasion_id>.ics", name="occasion_ics")
+    def occasion_ics(self, request, occasion_id):
+        from catalogue.ical import calendar_response, occasion_calendar
+
+        occasion = self.get_occasion(occasion_id)
+        return calendar_response(
+            occasion_calendar([(self, occasion)], request=request), f"{self.slug}-{occasion.pk}.ics"
+        )
+
+    def occasion_url(self, occasion, request=None):
+        return self.get_url(request) + self.reverse_subpage("occasion", args=[occasion.pk])
+
+    def occasion_ics_url(self, occasion, request=None):
+        return self.get_url(request) + self.reverse_subpage("occasion_ics", args=[occasion.pk])
+
+    # Open formats --------------------------------------------------------------------------------
+
+    def json_ld(self, request=None):
+        """schema.org Course with one CourseInstance per upcoming occasion, as a <script>-safe string."""
+        full_url = self.get_full_url(request)
+        base = full_url.removesuffix(self.get_url(request)) if full_url else ""
+        providers = [
+            {
+                "@type": "Organization",
+                "name": centre.name,
+                "url": centre.website or None,
+                "email": centre.contact_email,
+            }
+            for centre in self.localized_centres
+        ]
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Course",
+            "name": self.title,
+            "description": self.summary,
+            "url": full_url,
+            "inLanguage": self.language_of_instruction,
+            "provider": providers[0] if len(providers) == 1 else providers,
+            "hasCourseInstance": [
+                {
+                    "@type": "CourseInstance",
+                    "name": self.title,
+                    "url": base + self.occasion_url(occasion, request),
+                    "startDate": occasion.start.isoformat(),
+                    "endDate": occasion.end.isoformat(),
+                    "courseMode": occasion.course_mode,
+                    "inLanguage": occasion.language,
+                    "eventStatus": "https://schema.org/EventCancelled"
+                    if occasion.is_cancelled
+                    else "https://schema.org/EventScheduled",
+                    "location": occasion.schema_location,
+                    **({"maximumAttendeeCapacity": occasion.capacity} if occasion.capacity else {}),
+                }
+                for occasion in self.upcoming_occasions
+            ],
+        }
+        if self.cpd_hours:
+            data["timeRequired"] = f"PT{self.cpd_hours.normalize():f}H"
+        if self.localized_audiences:
+            data["audience"] = [
+                {"@type": "Audience", "audienceType": audience.name} for audience in self.localized_audiences
+            ]
+        return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_json_script_escapes)
+
+
+class CourseMaterial(Orderable):
+    """A document or link for a course, public or for participants only (enforced by the enrolment app)."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Everyone")
+        PARTICIPANTS = "participants", _("Participants only")
+
+    page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(_("title"), max_length=200)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    link = models.URLField(_("link"), blank=True)
+    visibility = models.CharField(_("visible to"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, blank=True)
+    available_from = models.DateTimeField(
+        _("available from"), null=True, blank=True, help_text=_("Leave empty to make it available at once.")
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("document"), FieldPanel("link")]),
+        FieldRowPanel([FieldPanel("visibility"), FieldPanel("language"), FieldPanel("available_from")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("course material")
+        verbose_name_plural = _("course materials")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if bool(self.document_id) == bool(self.link):
+            raise ValidationError(_("Choose a document or give a link (one of them)."))
+
+    @property
+    def is_public(self):
+        return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def url(self):
+        return self.document.url if self.document_id else self.link
+
+
+# --- Occasions ---------------------------------------------------------------------------------------
+
+
+class Availability(models.TextChoices):
+    """What a visitor can do with an occasion right now; derived, never stored."""
+
+    OPEN = "open", _("Open")
+    FEW_SEATS = "few_seats", _("Few seats left")
+    WAITING_LIST = "waiting_list", _("Full: waiting list")
+    NOT_YET_OPEN = "not_yet_open", _("Enrolment not yet open")
+    CLOSED = "closed", _("Enrolment closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class OccasionQuerySet(models.QuerySet):
+    def with_seats(self):
+        """Annotate `seats_taken` (confirmed and offered seats) in the same query."""
+        from enrolment.models import Enrolment
+
+        return self.annotate(seats_taken=Count("enrolments", filter=Q(enrolments__status__in=Enrolment.SEAT_STATUSES)))
+
+    def upcoming(self, now=None):
+        """Occasions that have not ended yet, cancelled ones included (people need to see those)."""
+        return self.filter(end__gte=now or timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Occasion.Status.SCHEDULED)
+
+
+class Occasion(ClusterableModel):
+    """A dated instance of a course. Times are stored in UTC and shown in Europe/Stockholm."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="occasions", verbose_name=_("course"))
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    mode = models.CharField(_("format"), max_length=20, choices=CourseFormat.choices, default=CourseFormat.IN_PERSON)
+    venue = models.CharField(_("venue"), max_length=200, blank=True, help_text=_("Building and room."))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    online_link = models.URLField(
+        _("online meeting link"), blank=True, help_text=_("Shown only to confirmed participants.")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, default="sv")
+    capacity = models.PositiveIntegerField(_("seats"), null=True, blank=True, help_text=_("Empty means unlimited."))
+    enrolment_opens = models.DateTimeField(_("enrolment opens"), null=True, blank=True)
+    enrolment_closes = models.DateTimeField(
+        _("enrolment closes"), null=True, blank=True, help_text=_("Empty means when the occasion starts.")
+    )
+    cancellation_deadline = models.DateTimeField(
+        _("cancellation deadline"), null=True, blank=True, help_text=_("Empty means when enrolment closes.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+
+    objects = OccasionQuerySet.as_manager()
+
+    panels = [
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldRowPanel([FieldPanel("mode"), FieldPanel("language"), FieldPanel("capacity")]),
+        FieldRowPanel([FieldPanel("venue"), FieldPanel("address"), FieldPanel("city")]),
+        FieldPanel("online_link"),
+        FieldRowPanel(
+            [
+                FieldPanel("enrolment_opens"),
+                FieldPanel("enrolment_closes"),
+                FieldPanel("cancellation_deadline"),
+            ]
+        ),
+        FieldPanel("status"),
+    ]
+
+    class Meta:
+        verbose_name = _("occasion")
+        verbose_name_plural = _("occasions")
+        ordering = ["start"]
+        indexes = [models.Index(fields=["start", "end"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="occasion_ends_after_start"),
+        ]
+
+    def __str__(self):
+        local_start = timezone.localtime(self.start)
+        return f"{self.course.title}, {local_start:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("The occasion must end after it starts.")})
+        if self.enrolment_opens and self.enrolment_closes and self.enrolment_closes <= self.enrolment_opens:
+            raise ValidationError({"enrolment_closes": _("Enrolment must close after it opens.")})
+
+    # Derived state -------------------------------------------------------------------------------
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def closes_at(self):
+        return self.enrolment_closes or self.start
+
+    @property
+    def cancellation_deadline_at(self):
+        return self.cancellation_deadline or self.closes_at
+
+    @cached_property
+    def _seats_taken(self):
+        if hasattr(self, "seats_taken"):
+            return self.seats_taken
+        from enrolment.models import Enrolment
+
+        return self.enrolments.filter(status__in=Enrolment.SEAT_STATUSES).count()
+
+    @property
+    def seats_left(self):
+        """Free seats, or None when the occasion has no limit."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self._seats_taken, 0)
+
+    @property
+    def is_full(self):
+        return self.capacity is not None and self.seats_left == 0
+
+    @property
+    def is_past(self):
+        return self.end < timezone.now()
+
+    def availability_at(self, now):
+        if self.is_cancelled:
+            return Availability.CANCELLED
+        if self.enrolment_opens and now < self.enrolment_opens:
+            return Availability.NOT_YET_OPEN
+        if now >= self.closes_at:
+            return Availability.CLOSED
+        if self.is_full:
+            return Availability.WAITING_LIST
+        if self.seats_left is not None and self.seats_left <= settings.FEW_SEATS_LEFT:
+            return Availability.FEW_SEATS
+        return Availability.OPEN
+
+    @property
+    def availability(self):
+        return self.availability_at(timezone.now())
+
+    @property
+    def accepts_enrolment(self):
+        return self.availability in {Availability.OPEN, Availability.FEW_SEATS, Availability.WAITING_LIST}
+
+    @property
+    def has_seats(self):
+        return self.availability in {Availability.OPEN, Availability.FEW_SEATS}
+
+    @property
+    def duration(self):
+        return self.end - self.start
+
+    @property
+    def is_single_day(self):
+        return timezone.localtime(self.start).date() == timezone.localtime(self.end).date()
+
+    @property
+    def place(self):
+        """Where it happens, in a few words."""
+        if self.mode == CourseFormat.ONLINE:
+            return _("Online")
+        parts = [part for part in (self.venue, self.city) if part]
+        return ", ".join(parts)
+
+    @property
+    def course_mode(self):
+        return COURSE_MODES.get(self.mode, "Onsite")
+
+    @property
+    def schema_location(self):
+        place = {
+            "@type": "Place",
+            "name": self.venue or self.city,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": self.address,
+                "addressLocality": self.city,
+                "addressCountry": "SE",
+            },
+        }
+        virtual = {"@type": "VirtualLocation", "name": str(_("Online"))}
+        if self.mode == CourseFormat.ONLINE:
+            return virtual
+        if self.mode == CourseFormat.HYBRID:
+            return [place, virtual]
+        return place
+
+    @property
+    def ical_uid(self):
+        # One UID for the occasion's whole life, so calendars update the event instead of adding one.
+        return f"occasion-{self.pk}@atmp-courses.se"
