@@ -1,0 +1,70 @@
+# ATMP Courses. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-dev run serve worker migrate demo test test-fast lint format messages bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed ## Install the runtime dependencies into .venv
+
+install-dev: $(VENV)/.installed-dev ## Install runtime and development dependencies into .venv
+
+migrate: install ## Apply database migrations
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+
+demo: migrate ## Load the demo content (idempotent) and print the demo logins
+	$(MANAGE) load_demo
+
+run: demo ## Install, migrate, load demo content, then serve on http://127.0.0.1:8000 with the task worker
+	@mkdir -p var/broker/processed var/mail
+	@echo "Site: http://$(HOST):$(PORT)/  Admin: http://$(HOST):$(PORT)/admin/  Mail: var/mail/ and http://$(HOST):$(PORT)/dev/mailbox/"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A atmp worker --beat --loglevel=INFO --concurrency=2 --schedule=var/celerybeat-schedule & \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: install ## Run only the Celery worker with beat (for a second terminal)
+	$(BIN)/celery -A atmp worker --beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+test: install-dev ## Run the whole test suite (services skip unless DATABASE_URL/REDIS_URL/Chromium exist)
+	$(BIN)/pytest
+
+test-fast: install-dev ## Run the tests without the browser journeys
+	$(BIN)/pytest -m "not e2e"
+
+lint: install-dev ## Check code style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev ## Format and fix code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install-dev ## Update and compile the Swedish translation catalogue
+	$(MANAGE) makemessages -l sv --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --no-obsolete
+	$(MANAGE) compilemessages -l sv --ignore=.venv
+
+bench: install-dev ## Run the benchmarks under bench/
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean: ## Remove the virtualenv and local data (database, media, mail)
+	rm -rf $(VENV) var staticfiles
