@@ -1,8 +1,22 @@
-"""The person behind an account: a clinician, a course owner or a network admin. E-mail is the login."""
+"""The person behind an account: a clinician, a course owner or a network admin. E-mail is the login.
 
+The clinician's profile (profession, workplace, region, language, privacy consent) lives on the user:
+one row per person, asked for at sign-up or at the first enrolment.
+"""
+
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .regions import REGIONS
+
+
+def new_calendar_token():
+    return secrets.token_urlsafe(24)
 
 
 class UserManager(BaseUserManager):
@@ -37,6 +51,21 @@ class User(AbstractUser):
         default="sv",
     )
 
+    profession = models.ForeignKey(
+        "courses.Audience",
+        verbose_name=_("profession"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    workplace = models.CharField(_("workplace"), max_length=200, blank=True)
+    region = models.CharField(_("region"), max_length=40, choices=REGIONS, blank=True)
+    privacy_notice_version = models.CharField(_("privacy notice accepted (version)"), max_length=20, blank=True)
+    privacy_accepted_at = models.DateTimeField(_("privacy notice accepted at"), null=True, blank=True)
+    # Secret part of the personal calendar subscription URL; resetting it invalidates old subscriptions.
+    calendar_token = models.CharField(max_length=64, default=new_calendar_token, db_index=True, editable=False)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]
 
@@ -49,3 +78,27 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    @property
+    def has_accepted_current_privacy_notice(self):
+        return self.privacy_notice_version == settings.PRIVACY_NOTICE_VERSION
+
+    @property
+    def profile_is_complete(self):
+        """Everything an organiser needs to know about a participant, and consent to the current notice."""
+        return bool(
+            self.first_name
+            and self.last_name
+            and self.profession_id
+            and self.workplace
+            and self.region
+            and self.has_accepted_current_privacy_notice
+        )
+
+    def accept_privacy_notice(self):
+        self.privacy_notice_version = settings.PRIVACY_NOTICE_VERSION
+        self.privacy_accepted_at = timezone.now()
+
+    def reset_calendar_token(self):
+        self.calendar_token = new_calendar_token()
+        self.save(update_fields=["calendar_token"])

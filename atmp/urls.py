@@ -5,12 +5,17 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as account_views
 from catalogue import views as catalogue_views
 from catalogue.api import api_router
+from enrolment import views as enrolment_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Documents go through our view first: participants-only course materials are checked there.
+    path("documents/<int:document_id>/<str:document_filename>", enrolment_views.serve_document),
     path("documents/", include(wagtaildocs_urls)),
+    path("calendar/<str:token>.ics", enrolment_views.personal_calendar, name="personal_calendar"),
     path("api/v2/", api_router.urls),
     path("health/", catalogue_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -19,10 +24,18 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
+    from . import dev_views
+
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [
+        path("dev/mailbox/", dev_views.mailbox, name="dev_mailbox"),
+        path("dev/mailbox/<int:number>/", dev_views.mailbox, name="dev_mailbox_message"),
+    ]
 
 urlpatterns += i18n_patterns(
+    path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
+    path("my-courses/", include("enrolment.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

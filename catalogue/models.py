@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -146,3 +147,41 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
                     label = f"”{item}”"
                 chips.append((label, "?" + urlencode(remaining)))
         return chips
+
+
+@register_setting(icon="link")
+class SiteLinks(BaseGenericSetting):
+    """Pages the whole site links to; each is shown in the visitor's language when translated."""
+
+    privacy_notice = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy notice"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accessibility_statement = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("accessibility statement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("privacy_notice"), FieldPanel("accessibility_statement")]
+
+    class Meta:
+        verbose_name = _("site links")
+
+    @staticmethod
+    def url_of(page):
+        if page is None:
+            return None
+        return (page.localized or page).url
+
+
+def privacy_notice_url():
+    links = SiteLinks.load()
+    return SiteLinks.url_of(links.privacy_notice) or f"/{translation.get_language() or 'sv'}/"

@@ -66,3 +66,34 @@ class BodyBlock(blocks.StreamBlock):
     programme = ProgrammeBlock()
     speaker = SpeakerBlock()
     faq = FaqBlock()
+
+
+class QuestionBlock(blocks.StructBlock):
+    """A question a course asks at enrolment. Its block id is kept in translations, so answers line up."""
+
+    KINDS = [
+        ("text", _("Short text")),
+        ("long_text", _("Longer text")),
+        ("choice", _("One of several choices")),
+        ("yes_no", _("Yes or no")),
+    ]
+
+    label = blocks.CharBlock(label=_("Question"), max_length=200)
+    help_text = blocks.CharBlock(label=_("Help text"), max_length=300, required=False)
+    kind = blocks.ChoiceBlock(label=_("Kind of answer"), choices=KINDS, default="text")
+    choices = blocks.ListBlock(
+        blocks.CharBlock(label=_("Choice"), max_length=100),
+        label=_("Choices"),
+        required=False,
+        help_text=_("Only for “one of several choices”."),
+        default=[],
+    )
+    required = blocks.BooleanBlock(label=_("Required"), required=False, default=True)
+
+    class Meta:
+        icon = "form"
+        label = _("Question")
+
+
+class EnrolmentQuestionsBlock(blocks.StreamBlock):
+    question = QuestionBlock()

@@ -28,7 +28,7 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from .blocks import RICH_TEXT_FEATURES, BodyBlock
+from .blocks import RICH_TEXT_FEATURES, BodyBlock, EnrolmentQuestionsBlock
 from .panels import TranslationStatusPanel
 
 LANGUAGE_CHOICES = [("sv", _("Swedish")), ("en", _("English"))]
@@ -167,6 +167,11 @@ def default_language_codes():
     return [settings.LANGUAGE_CODE]
 
 
+class WaitingListMode(models.TextChoices):
+    AUTOMATIC = "automatic", _("Promote the next person automatically")
+    OFFER = "offer", _("Offer the seat for a limited time")
+
+
 class CoursePage(RoutablePageMixin, Page):
     summary = models.TextField(
         _("summary"), max_length=400, help_text=_("One or two sentences shown in the catalogue.")
@@ -210,6 +215,26 @@ class CoursePage(RoutablePageMixin, Page):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
+
+    # Enrolment rules
+    requires_approval = models.BooleanField(
+        _("enrolments need approval"), default=False, help_text=_("An organiser approves or rejects each enrolment.")
+    )
+    eligible_professions = ParentalManyToManyField(
+        Audience,
+        verbose_name=_("open to these professions only"),
+        blank=True,
+        related_name="eligible_for_courses",
+        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
+        help_text=_("Leave empty to let everyone enrol."),
+    )
+    waiting_list_mode = models.CharField(
+        _("when a seat frees up"), max_length=20, choices=WaitingListMode.choices, default=WaitingListMode.AUTOMATIC
+    )
+    offer_hours = models.PositiveSmallIntegerField(
+        _("hours to accept an offered seat"), default=48, help_text=_("Only when seats are offered.")
+    )
+    enrolment_questions = StreamField(EnrolmentQuestionsBlock(), verbose_name=_("questions at enrolment"), blank=True)
 
     parent_page_types = ["catalogue.CatalogueIndexPage"]
     subpage_types = []
@@ -287,6 +312,11 @@ class CoursePage(RoutablePageMixin, Page):
         SynchronizedField("contact_name"),
         SynchronizedField("contact_email"),
         SynchronizedField("contact_phone"),
+        SynchronizedField("requires_approval"),
+        SynchronizedField("eligible_professions"),
+        SynchronizedField("waiting_list_mode"),
+        SynchronizedField("offer_hours"),
+        TranslatableField("enrolment_questions"),
     ]
 
     api_fields = [
@@ -398,6 +428,12 @@ class CoursePage(RoutablePageMixin, Page):
         return calendar_response(
             occasion_calendar([(self, occasion)], request=request), f"{self.slug}-{occasion.pk}.ics"
         )
+
+    @path("occasions/<int:occasion_id>/enrol/", name="enrol")
+    def enrol(self, request, occasion_id):
+        from enrolment import views
+
+        return views.enrol(request, self, self.get_occasion(occasion_id))
 
     def occasion_url(self, occasion, request=None):
         return self.get_url(request) + self.reverse_subpage("occasion", args=[occasion.pk])

@@ -1,9 +1,22 @@
-"""What people do with an occasion: the enrolment and its states (see shared DOMAIN.md)."""
+"""What people do with an occasion: the enrolment and its states (see shared DOMAIN.md), and the events
+that state changes cause, from which notifications are sent after commit."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=Enrolment.ACTIVE_STATUSES)
+
+    def holding_seats(self):
+        return self.filter(status__in=Enrolment.SEAT_STATUSES)
+
+    def waiting_in_line(self):
+        """The waiting list of an occasion, first come first served (ids rise in arrival order)."""
+        return self.filter(status=Enrolment.Status.WAITING).order_by("pk")
 
 
 class Enrolment(models.Model):
@@ -13,14 +26,15 @@ class Enrolment(models.Model):
         WAITING = "waiting", _("On the waiting list")
         OFFERED = "offered", _("Offered a seat")
         CANCELLED = "cancelled", _("Cancelled")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", _("Not approved")
         EXPIRED = "expired", _("Offer expired")
         ATTENDED = "attended", _("Attended")
         NO_SHOW = "no_show", _("No-show")
 
     ACTIVE_STATUSES = [Status.PENDING, Status.CONFIRMED, Status.WAITING, Status.OFFERED]
-    # Seats taken = confirmed + offered; attended people held a seat too.
-    SEAT_STATUSES = [Status.CONFIRMED, Status.OFFERED, Status.ATTENDED, Status.NO_SHOW]
+    # A seat is held by confirmed and offered people, by those awaiting approval (the course keeps their
+    # seat while the organiser decides), and after the occasion by those who attended or stayed away.
+    SEAT_STATUSES = [Status.PENDING, Status.CONFIRMED, Status.OFFERED, Status.ATTENDED, Status.NO_SHOW]
 
     occasion = models.ForeignKey(
         "courses.Occasion", on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("occasion")
@@ -31,14 +45,19 @@ class Enrolment(models.Model):
         related_name="enrolments",
         verbose_name=_("participant"),
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
+    message = models.TextField(_("message from the organiser"), blank=True)
     created_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
-        ordering = ["created_at", "pk"]
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["occasion", "user"],
@@ -50,3 +69,55 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.occasion} ({self.get_status_display()})"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def holds_seat(self):
+        return self.status in {self.Status.CONFIRMED, self.Status.ATTENDED}
+
+    @property
+    def waiting_position(self):
+        """1 for the first in line; None when not waiting."""
+        if self.status != self.Status.WAITING:
+            return None
+        return Enrolment.objects.filter(occasion_id=self.occasion_id, pk__lte=self.pk).waiting_in_line().count()
+
+
+class EnrolmentEvent(models.Model):
+    """Something a person or organiser should hear about, written in the same transaction as the change.
+
+    The notification pipeline turns these into messages after commit; `kind` names the message.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMED = "confirmed", _("Enrolment confirmed")
+        PENDING = "pending", _("Enrolment awaiting approval")
+        WAITLISTED = "waitlisted", _("Put on the waiting list")
+        PROMOTED = "promoted", _("Promoted from the waiting list")
+        OFFERED = "offered", _("Offered a seat")
+        OFFER_EXPIRED = "offer_expired", _("Offer expired")
+        REJECTED = "rejected", _("Enrolment not approved")
+        CANCELLED = "cancelled", _("Enrolment cancelled")
+        OCCASION_CHANGED = "occasion_changed", _("Occasion changed")
+        OCCASION_CANCELLED = "occasion_cancelled", _("Occasion cancelled")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    occasion = models.ForeignKey("courses.Occasion", on_delete=models.CASCADE, related_name="events")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment event")
+        verbose_name_plural = _("enrolment events")
+        ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["processed_at"], condition=Q(processed_at__isnull=True), name="unprocessed_events")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,39 @@
+"""The enrolment form: the course's own questions, built from the page the person enrols through."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+FIELD_PREFIX = "q_"
+
+
+class EnrolmentForm(forms.Form):
+    def __init__(self, *args, course, **kwargs):
+        super().__init__(*args, **kwargs)
+        for block in course.enrolment_questions:
+            question = block.value
+            options = {"label": question["label"], "required": question["required"], "help_text": question["help_text"]}
+            kind = question["kind"]
+            if kind == "choice":
+                field = forms.ChoiceField(
+                    choices=[(choice, choice) for choice in question["choices"]], widget=forms.RadioSelect, **options
+                )
+            elif kind == "yes_no":
+                field = forms.ChoiceField(
+                    choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect, **options
+                )
+            elif kind == "long_text":
+                field = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}), **options)
+            else:
+                field = forms.CharField(max_length=300, **options)
+            self.fields[FIELD_PREFIX + block.id] = field
+
+    def answers(self):
+        return {
+            name.removeprefix(FIELD_PREFIX): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(FIELD_PREFIX)
+        }
+
+    def add_answer_errors(self, field_errors):
+        for block_id, message in field_errors.items():
+            self.add_error(FIELD_PREFIX + block_id, message)

@@ -1,0 +1,322 @@
+"""Enrolment rules: enrol, wait, be offered or promoted, cancel, approve, reject.
+
+Every operation that can change who holds a seat runs in one transaction that first locks the occasion
+row (`SELECT ... FOR UPDATE` on PostgreSQL, the database write lock that SQLite's IMMEDIATE transactions
+take), then counts and writes. That serialises all seat decisions for an occasion, as pretix does with
+quotas, so seats taken never exceed capacity whatever the concurrency. Each change writes an audit entry
+(Wagtail's log) and an `EnrolmentEvent` for the notification pipeline in the same transaction.
+"""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from courses.models import CoursePage, Occasion, WaitingListMode
+
+from .models import Enrolment, EnrolmentEvent
+
+Status = Enrolment.Status
+Kind = EnrolmentEvent.Kind
+
+
+class EnrolmentError(Exception):
+    """A rule stopped the operation; `message` is translatable and safe to show to the person."""
+
+    def __init__(self, message, code="invalid", enrolment=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.enrolment = enrolment
+
+
+# --- Helpers ------------------------------------------------------------------------------------------
+
+
+def lock_occasion(occasion_id):
+    """The occasion, locked for the rest of the transaction (the seat decision point)."""
+    try:
+        return Occasion.objects.select_for_update().get(pk=occasion_id)
+    except Occasion.DoesNotExist:
+        raise EnrolmentError(_("This occasion does not exist."), code="not_found") from None
+
+
+def course_of(occasion) -> CoursePage:
+    return CoursePage.objects.get(pk=occasion.course_id)
+
+
+def seats_taken(occasion):
+    return Enrolment.objects.filter(occasion=occasion).holding_seats().count()
+
+
+def _record(enrolment, kind, action, user=None, **data):
+    """Audit entry and notification event for one state change, in the caller's transaction."""
+    log(instance=enrolment, action=f"enrolment.{action}", user=user, data={"status": enrolment.status, **data})
+    EnrolmentEvent.objects.create(kind=kind, occasion_id=enrolment.occasion_id, enrolment=enrolment, data=data)
+
+
+def _set_status(enrolment, status, **fields):
+    enrolment.status = status
+    for name, value in fields.items():
+        setattr(enrolment, name, value)
+    enrolment.save(update_fields=["status", "updated_at", *fields])
+
+
+def is_email_verified(user):
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def check_eligibility(user, course):
+    """None when the person may enrol in the course, otherwise the reason (translatable)."""
+    eligible = list(course.eligible_professions.all())
+    if not eligible:
+        return None
+    if user.profession_id is None:
+        return _("This course is open to certain professions only; add your profession to your profile.")
+    keys = {profession.translation_key for profession in eligible}
+    if user.profession.translation_key not in keys:
+        return _("This course is open to these professions only: %(professions)s.") % {
+            "professions": ", ".join(profession.name for profession in eligible)
+        }
+    return None
+
+
+def clean_answers(course, answers):
+    """Validate answers against the course's questions; returns {question id: {question, answer}}."""
+    answers = answers or {}
+    cleaned, errors = {}, {}
+    for block in course.enrolment_questions:
+        question = block.value
+        raw = answers.get(block.id, "")
+        value = raw.strip() if isinstance(raw, str) else raw
+        if question["kind"] == "choice" and value and value not in list(question["choices"]):
+            errors[block.id] = _("Choose one of the options.")
+            continue
+        if question["kind"] == "yes_no" and value not in ("", "yes", "no"):
+            errors[block.id] = _("Answer yes or no.")
+            continue
+        limit = 2000 if question["kind"] == "long_text" else 300
+        if isinstance(value, str) and len(value) > limit:
+            errors[block.id] = _("The answer is too long (at most %(limit)s characters).") % {"limit": limit}
+            continue
+        if question["required"] and not value:
+            errors[block.id] = _("This question needs an answer.")
+            continue
+        if value:
+            cleaned[block.id] = {"question": question["label"], "answer": value}
+    if errors:
+        error = EnrolmentError(_("Some answers need attention."), code="answers")
+        error.field_errors = errors
+        raise error
+    return cleaned
+
+
+def _check_can_enrol(user, occasion, course, now):
+    if not user.is_authenticated:
+        raise EnrolmentError(_("Log in to enrol."), code="login")
+    if not is_email_verified(user):
+        raise EnrolmentError(_("Verify your e-mail address before you enrol."), code="unverified")
+    if not user.profile_is_complete:
+        raise EnrolmentError(_("Complete your profile before you enrol."), code="profile")
+    if not course.live:
+        raise EnrolmentError(_("This course is not published."), code="not_found")
+    if occasion.is_cancelled:
+        raise EnrolmentError(_("This occasion has been cancelled."), code="cancelled")
+    if occasion.enrolment_opens and now < occasion.enrolment_opens:
+        raise EnrolmentError(_("Enrolment has not opened yet."), code="not_open")
+    if now >= occasion.closes_at:
+        raise EnrolmentError(_("Enrolment for this occasion has closed."), code="closed")
+    if reason := check_eligibility(user, course):
+        raise EnrolmentError(reason, code="ineligible")
+
+
+# --- Operations ---------------------------------------------------------------------------------------
+
+
+def enrol(user, occasion_id, answers=None, *, page=None, now=None):
+    """Enrol a person: confirmed, pending approval or waiting, decided under the occasion lock.
+
+    `page` is the language version of the course the person enrolled through: its questions (in that
+    language) are the ones answered. The rules come from the course itself.
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            occasion = lock_occasion(occasion_id)
+            course = course_of(occasion)
+            if page is None or page.translation_key != course.translation_key:
+                page = course
+            _check_can_enrol(user, occasion, page, now)
+            cleaned = clean_answers(page, answers)
+            existing = Enrolment.objects.filter(user=user, occasion=occasion).active().first()
+            if existing:
+                raise EnrolmentError(
+                    _("You are already enrolled in this occasion."), code="already_enrolled", enrolment=existing
+                )
+            anyone_waiting = Enrolment.objects.filter(occasion=occasion).waiting_in_line().exists()
+            has_seat = occasion.capacity is None or (seats_taken(occasion) < occasion.capacity and not anyone_waiting)
+            if not has_seat:
+                status, kind = Status.WAITING, Kind.WAITLISTED
+            elif course.requires_approval:
+                status, kind = Status.PENDING, Kind.PENDING
+            else:
+                status, kind = Status.CONFIRMED, Kind.CONFIRMED
+            enrolment = Enrolment.objects.create(user=user, occasion=occasion, status=status, answers=cleaned)
+            _record(enrolment, kind, "create", user=user)
+            return enrolment
+    except IntegrityError:
+        # The partial unique index caught a second active enrolment (two tabs, a double click).
+        existing = Enrolment.objects.filter(user=user, occasion_id=occasion_id).active().first()
+        raise EnrolmentError(
+            _("You are already enrolled in this occasion."), code="already_enrolled", enrolment=existing
+        ) from None
+
+
+def fill_free_seats(occasion, course=None, *, now=None, user=None):
+    """Give free seats to the waiting list, first come first served. The occasion must be locked."""
+    now = now or timezone.now()
+    if occasion.is_cancelled or now >= occasion.start:
+        return []
+    course = course or course_of(occasion)
+    waiting = Enrolment.objects.filter(occasion=occasion).waiting_in_line()
+    if occasion.capacity is not None:
+        free = occasion.capacity - seats_taken(occasion)
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    moved = []
+    for enrolment in waiting:
+        if course.waiting_list_mode == WaitingListMode.OFFER:
+            expires = min(now + dt.timedelta(hours=course.offer_hours), occasion.start)
+            _set_status(enrolment, Status.OFFERED, offer_expires_at=expires)
+            _record(enrolment, Kind.OFFERED, "offer", user=user, expires=expires.isoformat())
+        else:
+            status = Status.PENDING if course.requires_approval else Status.CONFIRMED
+            _set_status(enrolment, status)
+            _record(enrolment, Kind.PROMOTED, "promote", user=user)
+        moved.append(enrolment)
+    return moved
+
+
+def _locked_enrolment(enrolment_id):
+    """Lock the enrolment's occasion first (always the same order: occasion, then enrolment)."""
+    occasion_id = Enrolment.objects.filter(pk=enrolment_id).values_list("occasion_id", flat=True).first()
+    if occasion_id is None:
+        raise EnrolmentError(_("This enrolment does not exist."), code="not_found")
+    occasion = lock_occasion(occasion_id)
+    return Enrolment.objects.select_related("user").get(pk=enrolment_id), occasion
+
+
+def cancel(enrolment_id, by, *, as_organiser=False, reason="", now=None):
+    """Cancel an enrolment; a participant only before the deadline. Frees the seat for the next in line."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        enrolment, occasion = _locked_enrolment(enrolment_id)
+        if not as_organiser and enrolment.user_id != by.pk:
+            raise EnrolmentError(_("This enrolment does not exist."), code="not_found")
+        if not enrolment.is_active:
+            raise EnrolmentError(
+                _("This enrolment is already %(status)s.") % {"status": enrolment.get_status_display().lower()},
+                code="not_active",
+                enrolment=enrolment,
+            )
+        leaving_waiting_list = enrolment.status == Status.WAITING
+        if not as_organiser and not leaving_waiting_list and now >= occasion.cancellation_deadline_at:
+            raise EnrolmentError(
+                _("The cancellation deadline has passed. Contact the course organiser."),
+                code="deadline",
+                enrolment=enrolment,
+            )
+        _set_status(enrolment, Status.CANCELLED, message=reason)
+        _record(enrolment, Kind.CANCELLED, "cancel", user=by, by_organiser=as_organiser)
+        fill_free_seats(occasion, now=now, user=by)
+        return enrolment
+
+
+def accept_offer(enrolment_id, by, *, now=None):
+    now = now or timezone.now()
+    with transaction.atomic():
+        enrolment, occasion = _locked_enrolment(enrolment_id)
+        if enrolment.user_id != by.pk:
+            raise EnrolmentError(_("This enrolment does not exist."), code="not_found")
+        if enrolment.status != Status.OFFERED:
+            raise EnrolmentError(_("There is no open offer to accept."), code="no_offer", enrolment=enrolment)
+        if enrolment.offer_expires_at and now >= enrolment.offer_expires_at:
+            raise EnrolmentError(_("The offer has expired."), code="expired", enrolment=enrolment)
+        _set_status(enrolment, Status.CONFIRMED, offer_expires_at=None)
+        _record(enrolment, Kind.CONFIRMED, "accept_offer", user=by)
+        return enrolment
+
+
+def expire_offers(now=None):
+    """Expired offers pass to the next in line. Safe to run any number of times (a beat job)."""
+    now = now or timezone.now()
+    expired = 0
+    due = Enrolment.objects.filter(status=Status.OFFERED, offer_expires_at__lte=now).values_list("pk", flat=True)
+    for enrolment_id in list(due):
+        with transaction.atomic():
+            enrolment, occasion = _locked_enrolment(enrolment_id)
+            if enrolment.status != Status.OFFERED or enrolment.offer_expires_at > now:
+                continue  # accepted or already handled meanwhile
+            _set_status(enrolment, Status.EXPIRED)
+            _record(enrolment, Kind.OFFER_EXPIRED, "expire_offer")
+            fill_free_seats(occasion, now=now)
+            expired += 1
+    return expired
+
+
+def approve(enrolment_id, by, message="", *, now=None):
+    with transaction.atomic():
+        enrolment, occasion = _locked_enrolment(enrolment_id)
+        if enrolment.status != Status.PENDING:
+            raise EnrolmentError(_("Only enrolments awaiting approval can be approved."), code="not_pending")
+        _set_status(enrolment, Status.CONFIRMED, message=message)
+        _record(enrolment, Kind.CONFIRMED, "approve", user=by)
+        return enrolment
+
+
+def reject(enrolment_id, by, message="", *, now=None):
+    with transaction.atomic():
+        enrolment, occasion = _locked_enrolment(enrolment_id)
+        if enrolment.status != Status.PENDING:
+            raise EnrolmentError(_("Only enrolments awaiting approval can be rejected."), code="not_pending")
+        _set_status(enrolment, Status.REJECTED, message=message)
+        _record(enrolment, Kind.REJECTED, "reject", user=by)
+        fill_free_seats(occasion, now=now, user=by)
+        return enrolment
+
+
+def change_capacity(occasion_id, capacity, by, *, now=None):
+    """Set an occasion's capacity; raising it promotes waiting people. Never below the seats taken."""
+    with transaction.atomic():
+        occasion = lock_occasion(occasion_id)
+        taken = seats_taken(occasion)
+        if capacity is not None and capacity < taken:
+            raise EnrolmentError(
+                _("%(taken)s seats are already taken; the capacity cannot be lower.") % {"taken": taken},
+                code="capacity",
+            )
+        occasion.capacity = capacity
+        occasion.save(update_fields=["capacity"])
+        log(instance=occasion, action="wagtail.edit", user=by, data={"capacity": capacity})
+        return fill_free_seats(occasion, now=now, user=by)
+
+
+def cancel_occasion(occasion_id, by, reason=""):
+    """The organiser cancels a whole occasion: every active enrolment is cancelled and told."""
+    with transaction.atomic():
+        occasion = lock_occasion(occasion_id)
+        occasion.status = Occasion.Status.CANCELLED
+        occasion.save(update_fields=["status"])
+        log(instance=occasion, action="occasion.cancel", user=by, data={"reason": reason})
+        for enrolment in Enrolment.objects.filter(occasion=occasion).active():
+            _set_status(enrolment, Status.CANCELLED, message=reason)
+            log(instance=enrolment, action="enrolment.cancel", user=by, data={"by_organiser": True})
+            EnrolmentEvent.objects.create(
+                kind=Kind.OCCASION_CANCELLED, occasion=occasion, enrolment=enrolment, data={"reason": reason}
+            )
+        return occasion

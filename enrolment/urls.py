@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.my_courses, name="my_courses"),
+    path("<int:pk>/", views.enrolment_detail, name="enrolment_detail"),
+    path("<int:pk>/cancel/", views.cancel_enrolment, name="cancel_enrolment"),
+    path("<int:pk>/accept/", views.accept_offer, name="accept_offer"),
+    path("calendar/reset/", views.reset_calendar_token, name="reset_calendar_token"),
+]

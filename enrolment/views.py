@@ -1,0 +1,201 @@
+"""Thin views for clinicians: enrol, see My courses, cancel, accept an offer, subscribe to a calendar.
+
+Each view parses the request, calls one service in `enrolment.services`, and renders or redirects.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.documents import get_document_model
+from wagtail.documents.views.serve import serve as wagtail_serve_document
+
+from catalogue.ical import calendar_response, occasion_calendar
+from courses.models import CoursePage
+
+from . import access, services
+from .forms import EnrolmentForm
+from .models import Enrolment
+
+
+def _private(response):
+    # Personal pages and private files must never sit in a shared cache.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def enrol(request, page, occasion):
+    """GET: the course's questions. POST: enrol. Reached from the course page's occasion route."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.profile_is_complete:
+        messages.info(request, _("Please complete your profile before you enrol."))
+        return redirect(f"{reverse('profile')}?next={request.path}")
+    existing = Enrolment.objects.filter(user=request.user, occasion=occasion).active().first()
+    if existing:
+        messages.info(request, _("You are already enrolled in this occasion."))
+        return redirect("enrolment_detail", pk=existing.pk)
+
+    form = EnrolmentForm(request.POST or None, course=page)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = services.enrol(request.user, occasion.pk, form.answers(), page=page)
+        except services.EnrolmentError as error:
+            if error.code == "already_enrolled" and error.enrolment:
+                messages.info(request, error.message)
+                return redirect("enrolment_detail", pk=error.enrolment.pk)
+            if getattr(error, "field_errors", None):
+                form.add_answer_errors(error.field_errors)
+            else:
+                form.add_error(None, error.message)
+            status = 409
+        else:
+            return redirect("enrolment_detail", pk=enrolment.pk)
+    elif request.method == "POST":
+        status = 400
+    response = page.render(
+        request,
+        template="enrolment/enrol.html",
+        context_overrides={
+            "occasion": occasion,
+            "form": form,
+            "ineligible": services.check_eligibility(request.user, page),
+        },
+    )
+    response.status_code = status
+    return _private(response)
+
+
+def _course_page_for(enrolment, language_code):
+    """The course page in the visitor's language, or the course's own page."""
+    course = CoursePage.objects.get(pk=enrolment.occasion.course_id)
+    return course.get_translations(inclusive=True).live().filter(locale__language_code=language_code).first() or course
+
+
+@login_required
+def my_courses(request):
+    enrolments = list(
+        Enrolment.objects.filter(user=request.user)
+        .select_related("occasion", "occasion__course")
+        .order_by("occasion__start")
+    )
+    now = timezone.now()
+    pages = access.course_pages_in_language([e.occasion.course for e in enrolments], request.LANGUAGE_CODE)
+    for enrolment in enrolments:
+        enrolment.page = pages.get(enrolment.occasion.course.translation_key, enrolment.occasion.course)
+    upcoming = [e for e in enrolments if e.occasion.end >= now and e.status in access.UPCOMING_STATUSES]
+    waiting = [e for e in enrolments if e.occasion.end >= now and e.status == Enrolment.Status.WAITING]
+    past = [
+        e
+        for e in enrolments
+        if e.occasion.end < now and e.status in (Enrolment.Status.ATTENDED, Enrolment.Status.CONFIRMED)
+    ]
+    ended = [e for e in enrolments if e not in upcoming and e not in waiting and e not in past]
+    calendar_url = request.build_absolute_uri(reverse("personal_calendar", args=[request.user.calendar_token]))
+    return _private(
+        render(
+            request,
+            "enrolment/my_courses.html",
+            {"upcoming": upcoming, "waiting": waiting, "past": past, "ended": ended, "calendar_url": calendar_url},
+        )
+    )
+
+
+@login_required
+def enrolment_detail(request, pk):
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("occasion", "occasion__course"), pk=pk, user=request.user
+    )
+    page = _course_page_for(enrolment, request.LANGUAGE_CODE)
+    return _private(
+        render(
+            request,
+            "enrolment/enrolment_detail.html",
+            {
+                "enrolment": enrolment,
+                "occasion": enrolment.occasion,
+                "course": page,
+                "materials": access.materials_for(request.user, page),
+                "can_cancel": enrolment.is_active
+                and (
+                    enrolment.status == Enrolment.Status.WAITING
+                    or timezone.now() < enrolment.occasion.cancellation_deadline_at
+                ),
+            },
+        )
+    )
+
+
+@login_required
+def cancel_enrolment(request, pk):
+    enrolment = get_object_or_404(Enrolment.objects.select_related("occasion"), pk=pk, user=request.user)
+    if request.method != "POST":
+        return redirect("enrolment_detail", pk=enrolment.pk)
+    try:
+        services.cancel(enrolment.pk, request.user)
+    except services.EnrolmentError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your enrolment has been cancelled."))
+    return redirect("enrolment_detail", pk=enrolment.pk)
+
+
+@login_required
+@require_POST
+def accept_offer(request, pk):
+    enrolment = get_object_or_404(Enrolment, pk=pk, user=request.user)
+    try:
+        services.accept_offer(enrolment.pk, request.user)
+    except services.EnrolmentError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You have accepted the seat. Welcome!"))
+    return redirect("enrolment_detail", pk=enrolment.pk)
+
+
+def personal_calendar(request, token):
+    """The person's confirmed occasions as a calendar feed; the secret token is the only key."""
+    user = access.user_for_calendar_token(token)
+    if user is None:
+        raise Http404
+    enrolments = (
+        Enrolment.objects.filter(user=user, status__in=access.UPCOMING_STATUSES)
+        .select_related("occasion", "occasion__course")
+        .order_by("occasion__start")
+    )
+    pages = access.course_pages_in_language([e.occasion.course for e in enrolments], user.preferred_language)
+    pairs = [(pages.get(e.occasion.course.translation_key, e.occasion.course), e.occasion) for e in enrolments]
+    return _private(
+        calendar_response(
+            occasion_calendar(pairs, request=request, name=_("My ATMP courses")), "my-courses.ics", inline=True
+        )
+    )
+
+
+@login_required
+@require_POST
+def reset_calendar_token(request):
+    request.user.reset_calendar_token()
+    messages.success(request, _("Your calendar link has been replaced. Subscriptions using the old link stop working."))
+    return redirect("my_courses")
+
+
+def serve_document(request, document_id, document_filename):
+    """Wagtail's document view, with participants-only course materials guarded (also by direct URL)."""
+    document = get_object_or_404(get_document_model(), pk=document_id)
+    decision = access.document_access(request.user, document)
+    if decision == access.LOGIN:
+        return redirect_to_login(request.get_full_path())
+    if decision == access.DENY:
+        return _private(HttpResponseForbidden(_("This document is for the course’s participants only.")))
+    response = wagtail_serve_document(request, document_id, document_filename)
+    if decision == access.PRIVATE:
+        _private(response)
+    return response
