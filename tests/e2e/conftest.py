@@ -1,0 +1,76 @@
+"""Browser tests: pytest-playwright driving Debian's Chromium (never `playwright install`).
+
+Everything here is marked `e2e` (see tests/conftest.py) and skipped when Chromium is missing.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from courses.factories import (
+    AudienceFactory,
+    CentreFactory,
+    OccasionFactory,
+    create_course,
+    future_morning,
+    translate_course,
+    translate_snippet,
+)
+from tests.conftest import CHROMIUM
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from it without this.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+    }
+
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+@pytest.fixture
+def screenshot(page):
+    """Save a full-page screenshot for review (tests/e2e/screenshots/, not committed)."""
+
+    def take(name, width=None):
+        SCREENSHOTS.mkdir(exist_ok=True)
+        if width:
+            page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+    return take
+
+
+@pytest.fixture
+def small_catalogue(site):
+    """Three bilingual courses from two centres, each with an upcoming occasion."""
+    karolinska = CentreFactory(name="ATMP-centrum Region Stockholm", slug="stockholm", city="Stockholm")
+    translate_snippet(karolinska, "en", name="ATMP Centre Region Stockholm")
+    sahlgrenska = CentreFactory(name="Sahlgrenska ATMP-centrum", slug="sahlgrenska", city="Göteborg")
+    translate_snippet(sahlgrenska, "en", name="Sahlgrenska ATMP Centre")
+    nurses = AudienceFactory(name="Sjuksköterskor", slug="nurses")
+    translate_snippet(nurses, "en", name="Nurses")
+    courses = []
+    for title_sv, title_en, centre, days in [
+        ("CAR-T-cellsbehandling för sjuksköterskor", "CAR-T cell therapy for nurses", karolinska, 20),
+        ("GMP för sjukhusundantag", "GMP for hospital exemption", sahlgrenska, 30),
+        ("Genterapi i praktiken", "Gene therapy in practice", sahlgrenska, 40),
+    ]:
+        course = create_course(
+            site.catalogue["sv"],
+            title=title_sv,
+            summary=f"Kursen {title_sv.lower()} ger praktisk kunskap för vården.",
+            centres=[centre],
+            audiences=[nurses],
+        )
+        OccasionFactory(course=course, start=future_morning(days=days), capacity=12, city=centre.city)
+        translate_course(course, "en", title=title_en, summary=f"The course {title_en.lower()} gives practical skills.")
+        courses.append(course)
+    return {"courses": courses, "centres": [karolinska, sahlgrenska], "audience": nurses}
