@@ -24,5 +24,5 @@ REGIONS = [
     ("vastra-gotaland", "Västra Götalandsregionen"),
     ("orebro", "Region Örebro län"),
     ("ostergotland", "Region Östergötland"),
-    ("other", _("Other (outside a region, or abroad)")),
+    ("other", _("Other employer, or abroad")),
 ]

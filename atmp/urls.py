@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -36,6 +36,8 @@ urlpatterns += i18n_patterns(
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("my-courses/", include("enrolment.urls")),
+    # Page routes named like files (feed.ics, occasions/12.ics), which Wagtail's pattern does not match.
+    re_path(r"^((?:[\w\-]+/)*[\w\-]+\.ics)$", catalogue_views.serve_page_file),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -8,13 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import LANGUAGE_CHOICES, Audience, Centre, CourseFormat, Topic
 
 SEARCH_MAX_LENGTH = 200
+# Dates outside these are typing mistakes, and near the ends of Python's calendar they overflow when shifted.
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 class SortOrder:
     DATE = "date"
     TITLE = "title"
     RELEVANCE = "relevance"
-    CHOICES = [(DATE, _("Next date")), (TITLE, _("Title (A–Ö)")), (RELEVANCE, _("Best match"))]
+    CHOICES = [(DATE, _("Next date")), (TITLE, _("Title (A–Z)")), (RELEVANCE, _("Best match"))]
 
 
 class MonthField(forms.CharField):
@@ -32,15 +34,29 @@ class MonthField(forms.CharField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+class FacetField(forms.MultipleChoiceField):
+    """Several values of one facet; unknown ones (an old bookmark, a renamed topic) are dropped, not fatal.
+
+    The dropped values are kept in `unknown_values` so the form can say so.
+    """
+
+    unknown_values = ()
+
+    def clean(self, value):
+        values = self.to_python(value)
+        self.unknown_values = [item for item in values if not self.valid_value(item)]
+        return [item for item in values if self.valid_value(item)]
+
+
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH, strip=True)
-    topic = forms.MultipleChoiceField(label=_("Topic"), required=False, widget=forms.CheckboxSelectMultiple)
-    centre = forms.MultipleChoiceField(label=_("ATMP-centre"), required=False, widget=forms.CheckboxSelectMultiple)
-    audience = forms.MultipleChoiceField(label=_("Audience"), required=False, widget=forms.CheckboxSelectMultiple)
-    format = forms.MultipleChoiceField(
+    topic = FacetField(label=_("Topic"), required=False, widget=forms.CheckboxSelectMultiple)
+    centre = FacetField(label=_("ATMP-centre"), required=False, widget=forms.CheckboxSelectMultiple)
+    audience = FacetField(label=_("Audience"), required=False, widget=forms.CheckboxSelectMultiple)
+    format = FacetField(
         label=_("Format"), required=False, choices=CourseFormat.choices, widget=forms.CheckboxSelectMultiple
     )
-    language = forms.MultipleChoiceField(
+    language = FacetField(
         label=_("Language"), required=False, choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple
     )
     month = MonthField(label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"}))
@@ -65,6 +81,9 @@ class CatalogueFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("month", "date_from", "date_to"):
+            if cleaned.get(name) and not EARLIEST_DATE <= cleaned[name] <= LATEST_DATE:
+                self.add_error(name, self.fields[name].error_messages["invalid"])
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end date is before the start date."))
@@ -88,6 +107,9 @@ class CatalogueFilterForm(forms.Form):
                 if name in self.FACETS or name in ("format", "language"):
                     error = _("An unknown value was ignored.")
                 messages.append(f"{label}: {error}" if label else str(error))
+        for field in self.fields.values():
+            if getattr(field, "unknown_values", None):
+                messages.append(f"{field.label}: {_('An unknown value was ignored.')}")
         if self.search_was_shortened:
             messages.append(_("The search text was shortened to %(count)s characters.") % {"count": SEARCH_MAX_LENGTH})
         return messages

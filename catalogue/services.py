@@ -12,12 +12,12 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Locale
 
-from courses.models import CoursePage, Occasion, localized
+from courses.models import Centre, CoursePage, Occasion, Topic, localized
 from enrolment.models import Enrolment
 
 from .forms import SortOrder
@@ -59,8 +59,10 @@ def matching_occasions(filters, now=None):
 
 def search_ranking(query, locale):
     """Ids of the live course pages in `locale` matching a full-text search, best match first."""
-    results = CoursePage.objects.live().filter(locale=locale).search(query, operator="and")
-    return [page.pk for page in results]
+    # The PostgreSQL backend stems the query in the active language; make that the catalogue's language.
+    with translation.override(locale.language_code):
+        results = CoursePage.objects.live().filter(locale=locale).search(query, operator="and")
+        return [page.pk for page in results]
 
 
 def find_courses(filters, language_code, now=None):
@@ -87,7 +89,9 @@ def find_courses(filters, language_code, now=None):
     if formats := filters.get("format"):
         courses = courses.filter(format__in=formats)
 
-    query = filters.get("q")
+    # A double quote means nothing in a plain-text search, and the SQLite backend puts each word inside
+    # "..." without escaping it (a lone `"` is an FTS5 syntax error), so quotes become spaces.
+    query = " ".join((filters.get("q") or "").replace('"', " ").split())
     sort = filters.get("sort") or (SortOrder.RELEVANCE if query else SortOrder.DATE)
     ranks = None
     if query:
@@ -110,7 +114,12 @@ def catalogue_page(courses, ranks, page_number, filters, now=None, per_page=None
         courses = sorted(courses, key=lambda course: ranks[course.pk])
     page = Paginator(courses, per_page or settings.CATALOGUE_PAGE_SIZE).get_page(page_number)
     items = list(page.object_list)
-    prefetch_related_objects(items, "centres", "topics")
+    # localized() reads each entry's locale: fetch it with the entries, not once per entry.
+    prefetch_related_objects(
+        items,
+        Prefetch("centres", queryset=Centre.objects.select_related("locale")),
+        Prefetch("topics", queryset=Topic.objects.select_related("locale")),
+    )
     for relation in ("centres", "topics"):
         _attach_localized(items, relation)
 

@@ -11,15 +11,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.forms import CheckboxSelectMultiple
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import _json_script_escapes
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -172,6 +174,38 @@ class WaitingListMode(models.TextChoices):
     OFFER = "offer", _("Offer the seat for a limited time")
 
 
+class CoursePageForm(WagtailAdminPageForm):
+    """Guards the occasions that people have enrolled in: they can be cancelled, never deleted, and their
+    capacity cannot drop below the seats already taken."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        formset = self.formsets.get("occasions")
+        if formset is None or not self.instance.pk:
+            return cleaned_data
+        existing = {
+            occasion.pk: occasion
+            for occasion in Occasion.objects.filter(course_id=self.instance.pk).with_seats().with_enrolment_flag()
+        }
+        for form in formset.forms:
+            occasion = existing.get(getattr(form.instance, "pk", None))
+            if occasion is None or not hasattr(form, "cleaned_data"):
+                continue
+            if form.cleaned_data.get("DELETE") and occasion.has_enrolments:
+                form.add_error(
+                    None,
+                    _("People have enrolled in this occasion: set its status to cancelled instead of deleting it."),
+                )
+            capacity = form.cleaned_data.get("capacity")
+            if capacity is not None and capacity < occasion.seats_taken:
+                form.add_error(
+                    "capacity",
+                    _("%(taken)s seats are already taken; the capacity cannot be lower.")
+                    % {"taken": occasion.seats_taken},
+                )
+        return cleaned_data
+
+
 class CoursePage(RoutablePageMixin, Page):
     summary = models.TextField(
         _("summary"), max_length=400, help_text=_("One or two sentences shown in the catalogue.")
@@ -239,6 +273,7 @@ class CoursePage(RoutablePageMixin, Page):
     parent_page_types = ["catalogue.CatalogueIndexPage"]
     subpage_types = []
     template = "courses/course_page.html"
+    base_form_class = CoursePageForm
 
     content_panels = [
         TranslationStatusPanel(),
@@ -334,6 +369,17 @@ class CoursePage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+
+    def with_content_json(self, content):
+        """A page from a revision, with the live state of its occasions kept.
+
+        A draft saved before people enrolled, or before an organiser cancelled an occasion or raised its
+        capacity, must not undo that when it is published: occasions with enrolments stay, cancelled
+        stays cancelled, and capacity never drops below the seats taken.
+        """
+        content = dict(content)
+        content["occasions"] = reconcile_occasions(self.pk, content.get("occasions", []))
+        return super().with_content_json(content)
 
     # The course's shared data --------------------------------------------------------------------
 
@@ -548,12 +594,35 @@ class CourseMaterial(Orderable):
 class Availability(models.TextChoices):
     """What a visitor can do with an occasion right now; derived, never stored."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("availability", "Open")
     FEW_SEATS = "few_seats", _("Few seats left")
     WAITING_LIST = "waiting_list", _("Full: waiting list")
     NOT_YET_OPEN = "not_yet_open", _("Enrolment not yet open")
     CLOSED = "closed", _("Enrolment closed")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("occasion status", "Cancelled")
+
+
+def reconcile_occasions(course_id, occasions):
+    """Merge a revision's serialised occasions with the occasions' live state (see with_content_json)."""
+    live = {
+        occasion.pk: occasion
+        for occasion in Occasion.objects.filter(course_id=course_id).with_seats().with_enrolment_flag()
+    }
+    merged, seen = [], set()
+    for data in occasions:
+        data = dict(data)
+        occasion = live.get(data.get("pk"))
+        if occasion is not None:
+            seen.add(occasion.pk)
+            if occasion.is_cancelled:
+                data["status"] = Occasion.Status.CANCELLED
+            if data.get("capacity") is not None and data["capacity"] < occasion.seats_taken:
+                data["capacity"] = occasion.capacity
+        merged.append(data)
+    for pk, occasion in live.items():
+        if pk not in seen and occasion.has_enrolments:
+            merged.append(occasion.serializable_data())
+    return merged
 
 
 class OccasionQuerySet(models.QuerySet):
@@ -562,6 +631,12 @@ class OccasionQuerySet(models.QuerySet):
         from enrolment.models import Enrolment
 
         return self.annotate(seats_taken=Count("enrolments", filter=Q(enrolments__status__in=Enrolment.SEAT_STATUSES)))
+
+    def with_enrolment_flag(self):
+        """Annotate `has_enrolments`: anyone ever enrolled, in any state (history that must be kept)."""
+        from enrolment.models import Enrolment
+
+        return self.annotate(has_enrolments=Exists(Enrolment.objects.filter(occasion=OuterRef("pk"))))
 
     def upcoming(self, now=None):
         """Occasions that have not ended yet, cancelled ones included (people need to see those)."""
@@ -576,7 +651,7 @@ class Occasion(ClusterableModel):
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("occasion status", "Cancelled")
 
     course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="occasions", verbose_name=_("course"))
     start = models.DateTimeField(_("starts"))

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EnrolmentQuerySet(models.QuerySet):
@@ -25,7 +26,7 @@ class Enrolment(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         WAITING = "waiting", _("On the waiting list")
         OFFERED = "offered", _("Offered a seat")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("enrolment status", "Cancelled")
         REJECTED = "rejected", _("Not approved")
         EXPIRED = "expired", _("Offer expired")
         ATTENDED = "attended", _("Attended")
@@ -36,8 +37,9 @@ class Enrolment(models.Model):
     # seat while the organiser decides), and after the occasion by those who attended or stayed away.
     SEAT_STATUSES = [Status.PENDING, Status.CONFIRMED, Status.OFFERED, Status.ATTENDED, Status.NO_SHOW]
 
+    # PROTECT: an occasion people enrolled in is cancelled, never deleted (its history and attendance stay).
     occasion = models.ForeignKey(
-        "courses.Occasion", on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("occasion")
+        "courses.Occasion", on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("occasion")
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -220,7 +220,7 @@ def cancel(enrolment_id, by, *, as_organiser=False, reason="", now=None):
             raise EnrolmentError(_("This enrolment does not exist."), code="not_found")
         if not enrolment.is_active:
             raise EnrolmentError(
-                _("This enrolment is already %(status)s.") % {"status": enrolment.get_status_display().lower()},
+                _("This enrolment is no longer active (%(status)s).") % {"status": enrolment.get_status_display()},
                 code="not_active",
                 enrolment=enrolment,
             )
@@ -320,3 +320,21 @@ def cancel_occasion(occasion_id, by, reason=""):
                 kind=Kind.OCCASION_CANCELLED, occasion=occasion, enrolment=enrolment, data={"reason": reason}
             )
         return occasion
+
+
+def apply_published_occasions(course_id, by=None, *, now=None):
+    """After an editor publishes a course: raised capacities promote waiting people, and occasions set to
+    cancelled cancel their enrolments (with an event each). Safe to run again."""
+    cancelled = promoted = 0
+    for occasion_id in Occasion.objects.filter(course_id=course_id).values_list("pk", flat=True):
+        with transaction.atomic():
+            occasion = lock_occasion(occasion_id)
+            if occasion.is_cancelled:
+                for enrolment in Enrolment.objects.filter(occasion=occasion).active():
+                    _set_status(enrolment, Status.CANCELLED)
+                    log(instance=enrolment, action="enrolment.cancel", user=by, data={"by_organiser": True})
+                    EnrolmentEvent.objects.create(kind=Kind.OCCASION_CANCELLED, occasion=occasion, enrolment=enrolment)
+                    cancelled += 1
+            else:
+                promoted += len(fill_free_seats(occasion, now=now, user=by))
+    return cancelled, promoted

@@ -42,7 +42,8 @@ def enrol(request, page, occasion):
         messages.info(request, _("You are already enrolled in this occasion."))
         return redirect("enrolment_detail", pk=existing.pk)
 
-    form = EnrolmentForm(request.POST or None, course=page)
+    # Not `request.POST or None`: a course without questions posts no fields, and must still enrol.
+    form = EnrolmentForm(request.POST if request.method == "POST" else None, course=page)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,14 +10,16 @@ from .models import Enrolment
 
 @hooks.register("register_log_actions")
 def register_enrolment_actions(actions):
-    actions.register_action("enrolment.create", _("Enrol"), _("Enrolled"))
-    actions.register_action("enrolment.promote", _("Promote"), _("Promoted from the waiting list"))
+    actions.register_action("enrolment.create", _("Enrolment created"), _("Enrolled"))
+    actions.register_action(
+        "enrolment.promote", _("Promote from the waiting list"), _("Promoted from the waiting list")
+    )
     actions.register_action("enrolment.offer", _("Offer seat"), _("Offered a seat"))
     actions.register_action("enrolment.accept_offer", _("Accept offer"), _("Accepted the offered seat"))
     actions.register_action("enrolment.expire_offer", _("Expire offer"), _("Offer expired"))
-    actions.register_action("enrolment.approve", _("Approve"), _("Enrolment approved"))
-    actions.register_action("enrolment.reject", _("Reject"), _("Enrolment rejected"))
-    actions.register_action("enrolment.cancel", _("Cancel"), _("Enrolment cancelled"))
+    actions.register_action("enrolment.approve", _("Approve enrolment"), _("Enrolment approved"))
+    actions.register_action("enrolment.reject", _("Reject enrolment"), _("Enrolment rejected"))
+    actions.register_action("enrolment.cancel", _("Cancel enrolment"), _("Enrolment cancelled"))
     actions.register_action("occasion.cancel", _("Cancel occasion"), _("Occasion cancelled"))
 
 
@@ -40,3 +42,20 @@ class EnrolmentViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_enrolment_viewset():
     return EnrolmentViewSet("enrolments")
+
+
+@hooks.register("before_delete_page")
+def keep_courses_with_enrolments(request, page):
+    """A course people have enrolled in is unpublished or its occasions cancelled, never deleted."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    if Enrolment.objects.filter(occasion__course__translation_key=page.translation_key).exists() and (
+        page.specific_class.__name__ == "CoursePage"
+    ):
+        messages.error(
+            request,
+            _("People have enrolled in this course, so it cannot be deleted. Unpublish it or cancel its occasions."),
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None

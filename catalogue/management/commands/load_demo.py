@@ -1,0 +1,486 @@
+"""Fill the site with the network's demo content: centres, taxonomies, courses in Swedish and English,
+occasions over the coming year, people and enrolments. Safe to run again: it only adds what is missing.
+
+Occasions are planned relative to the Monday of the current week (Stockholm time), so runs within the same
+week plan the same dates; a course that already has occasions from an earlier week keeps them.
+"""
+
+import datetime as dt
+import random
+import time
+from collections import Counter
+from decimal import Decimal
+from functools import cache
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.models import Collection, Locale, Revision
+
+from accounts.factories import UserFactory
+from accounts.models import User
+from catalogue import demo_content as content
+from catalogue.models import StandardPage
+from catalogue.setup import ensure_site
+from courses.factories import (
+    AudienceFactory,
+    CentreFactory,
+    OccasionFactory,
+    TopicFactory,
+    create_course,
+    translate_course,
+    translate_snippet,
+)
+from courses.models import Audience, Centre, CourseFormat, CoursePage, Occasion, Topic
+from enrolment.factories import EnrolmentFactory
+from enrolment.models import Enrolment
+
+SEED = 2026
+PAST_DAYS, FUTURE_DAYS = 85, 360  # occasions start between ~3 months ago and ~12 months ahead
+ENROLMENT_OPENS_DAYS = 240  # enrolment opens this long before an occasion starts
+ONLINE_LINK = "https://meet.example.se/atmp/{slug}-{day:%Y%m%d}"
+SELF_PACED_LINK = "https://learn.example.se/atmp/{slug}"
+# How full an upcoming occasion open for enrolment gets: drawn per occasion, so the catalogue shows a mix
+# and an occasion's share does not depend on any other occasion.
+FILL_PATTERN = ["nearly_full", "nearly_full", "nearly_full", "some", "some", "some", "full", "few"]
+
+Status = Enrolment.Status
+
+
+def rich_list(items):
+    return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
+
+
+def stream(blocks):
+    """demo_content's (type, value) pairs as StreamField raw data for BodyBlock."""
+    data = []
+    for kind, value in blocks:
+        if kind == "programme":
+            value = {
+                "title": value.get("title", ""),
+                "items": [{"time": item[0], "activity": item[1], "speaker": ""} for item in value["items"]],
+            }
+        elif kind == "faq":
+            value = {"items": [{"question": question, "answer": answer} for question, answer in value]}
+        data.append({"type": kind, "value": value})
+    return data
+
+
+def local(day, hhmm):
+    """An aware datetime in Europe/Stockholm from a date and "09.00"."""
+    hour, minute = (int(part) for part in hhmm.split("."))
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def end_of_day(day):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+
+
+def teaching_day(day, days):
+    """Move a start date off the summer and Christmas holidays and onto a weekday that fits the course.
+
+    Multi-day courses start Monday–Thursday so they end within the week; self-paced ones open on a Monday.
+    """
+    if day.month == 7:
+        day += dt.timedelta(weeks=-4 if day.day <= 14 else 5)
+    elif day.month == 8 and day.day <= 14:
+        day += dt.timedelta(weeks=2)
+    elif (day.month == 12 and day.day >= 20) or (day.month == 1 and day.day <= 6):
+        day += dt.timedelta(weeks=3)
+    last_weekday = 0 if days > 5 else 5 - days
+    if day.weekday() > last_weekday:
+        # To the next week, keeping the distance from the last allowed weekday: Sat → Tue, Sun → Wed.
+        to_monday = 7 - day.weekday()
+        day += dt.timedelta(days=to_monday if days > 5 else to_monday + day.weekday() - last_weekday)
+    return day
+
+
+class Command(BaseCommand):
+    help = "Load realistic demo content in Swedish and English (idempotent)."
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        self.now = timezone.now()
+        before = self.counts()
+        # A translation is copied under the original's slug and then given its own; Wagtail would record
+        # each rename as a redirect from an address that was never published (in a task run on commit).
+        with override_settings(WAGTAILREDIRECTS_AUTO_CREATE=False), transaction.atomic():
+            skeleton = ensure_site()
+            self.sv, self.en = Locale.objects.get(language_code="sv"), Locale.objects.get(language_code="en")
+            self.load_people()
+            self.load_taxonomies()
+            self.load_courses(skeleton.catalogue["sv"])
+            self.load_enrolments()
+            self.load_pages(skeleton.home)
+        after = self.counts()
+        self.report(before, after, time.monotonic() - started)
+
+    # People ---------------------------------------------------------------------------------------
+
+    def load_people(self):
+        password_hash = cache(make_password)  # hashing is slow by design; once per password is enough
+
+        def person(email, first_name, last_name, password, **extra):
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = UserFactory(
+                    email=email,
+                    first_name=first_name,
+                    last_name=last_name,
+                    password=factory.Transformer.Force(password_hash(password)),
+                    **extra,
+                )
+            EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+            return user
+
+        person(**content.ADMIN, password=content.ADMIN_PASSWORD, is_staff=True, is_superuser=True)
+        self.owners = {
+            centre["slug"]: person(**centre["owner"], password=content.OWNER_PASSWORD, is_staff=True)
+            for centre in content.CENTRES
+        }
+        self.clinicians = [
+            person(
+                f"klinisk{number}@atmp.example",
+                first_name,
+                last_name,
+                content.CLINICIAN_PASSWORD,
+                preferred_language=language,
+            )
+            for number, (first_name, last_name, language) in enumerate(content.CLINICIANS, start=1)
+        ]
+
+    # Centres, topics, audiences -------------------------------------------------------------------
+
+    def load_taxonomies(self):
+        root = Collection.get_first_root_node()
+        self.centres = {}
+        for data in content.CENTRES:
+            name = data["sv"]["name"]
+            collection = root.get_children().filter(name=name).first() or root.add_child(name=name)
+            centre = CentreFactory(
+                slug=data["slug"],
+                locale=self.sv,
+                **data["sv"],
+                region=data["region"],
+                city=data["city"],
+                contact_email=data["contact_email"],
+                website=data["website"],
+                collection=collection,
+            )
+            if centre.collection_id is None:
+                centre.collection = collection
+                centre.save(update_fields=["collection"])
+            translate_snippet(centre, self.en, **data["en"])
+            self.centres[data["slug"]] = centre
+
+        self.topics, self.audiences = {}, {}
+        for model_factory, rows, found in (
+            (TopicFactory, content.TOPICS, self.topics),
+            (AudienceFactory, content.AUDIENCES, self.audiences),
+        ):
+            for slug, sv_name, en_name in rows:
+                entry = model_factory(slug=slug, locale=self.sv, name=sv_name)
+                translate_snippet(entry, self.en, name=en_name)
+                found[slug] = entry
+
+    # Courses and occasions ------------------------------------------------------------------------
+
+    def load_courses(self, catalogue):
+        rng = random.Random(SEED)
+        today = timezone.localdate()
+        anchor = today - dt.timedelta(days=today.weekday())
+        self.courses = []
+        self.kept_schedules = 0
+        counter = 0
+        for index, data in enumerate(content.COURSES):
+            # Plan first, whatever exists, so the random sequence (and every later course's dates) never
+            # depends on what is already in the database.
+            planned = self.plan_occasions(rng, index, data, anchor)
+            for fields in planned:
+                counter += 1
+                # A few occasions are called off, never a course's last one (it must stay in the catalogue).
+                if counter % 19 == 7 and fields is not planned[-1] and data["format"] != CourseFormat.SELF_PACED:
+                    fields["status"] = Occasion.Status.CANCELLED
+
+            page = CoursePage.objects.child_of(catalogue).filter(slug=data["sv"]["slug"]).first()
+            if page is None:
+                # Fetched again: the factory's instance still carries the draft state of its saved revision.
+                page = CoursePage.objects.get(pk=self.create_course(catalogue, data).pk)
+            self.add_occasions(page, planned)
+            if page.get_translation_or_none(self.en) is None:
+                en = data["en"]
+                translate_course(
+                    page,
+                    self.en,
+                    title=en["title"],
+                    slug=en["slug"],
+                    summary=en["summary"],
+                    body=stream(en["body"]),
+                    learning_objectives=rich_list(en["objectives"]),
+                    prerequisites=en["prerequisites"],
+                )
+            self.courses.append(page)
+
+    def create_course(self, catalogue, data):
+        sv = data["sv"]
+        owner = self.owners[data["centres"][0]]
+        return create_course(
+            catalogue,
+            title=sv["title"],
+            slug=sv["slug"],
+            summary=sv["summary"],
+            body=stream(sv["body"]),
+            learning_objectives=rich_list(sv["objectives"]),
+            prerequisites=sv["prerequisites"],
+            centres=[self.centres[slug] for slug in data["centres"]],
+            topics=[self.topics[slug] for slug in data["topics"]],
+            audiences=[self.audiences[slug] for slug in data["audiences"]],
+            format=data["format"],
+            language_of_instruction=data["language"],
+            cpd_hours=Decimal(data["cpd_hours"]),
+            lipus_reference=data["lipus"],
+            contact_name=owner.get_full_name(),
+            contact_email=owner.email,
+        )
+
+    def plan_occasions(self, rng, index, data, anchor):
+        """The occasions of one course as field dicts, spread from about 3 months ago to 12 months ahead."""
+        days, start_time, end_time = data["schedule"]
+        count = data["occasions"]
+        first = rng.randint(-PAST_DAYS, -5) if rng.random() < 0.8 else rng.randint(3, 25)
+        step = min((FUTURE_DAYS - 20 - first) / max(count - 1, 1), 180)
+        planned, previous = [], None
+        for number in range(count):
+            # Draw every random value for every occasion, used or not, to keep the sequence stable.
+            jitter = rng.uniform(-0.12, 0.12) * step if number else 0
+            english, capacity_draw = rng.random(), rng.random()
+            closes_days, cancel_days = rng.choice([3, 5, 7, 7, 10]), rng.choice([7, 7, 10, 14])
+
+            offset = min(round(first + number * step + jitter), FUTURE_DAYS)
+            day = teaching_day(anchor + dt.timedelta(days=offset), days)
+            if previous and day <= previous:
+                continue
+            previous = day
+            centre = data["centres"][number % len(data["centres"])]
+            centre_data = next(c for c in content.CENTRES if c["slug"] == centre)
+            venue, address, city = centre_data["venues"][(index + number) % len(centre_data["venues"])]
+            mode = data["format"]
+            if mode == CourseFormat.HYBRID and number % 3 == 2:
+                mode = CourseFormat.IN_PERSON
+            slug = data["sv"]["slug"]
+            fields = {
+                "start": local(day, start_time),
+                "end": local(day + dt.timedelta(days=days - 1), end_time),
+                "mode": mode,
+                "language": "en" if data["language"] == "en" or english < 0.1 else "sv",
+                "status": Occasion.Status.SCHEDULED,
+                "enrolment_opens": local(day - dt.timedelta(days=ENROLMENT_OPENS_DAYS), "08.00"),
+            }
+            if mode == CourseFormat.SELF_PACED:
+                fields.update(
+                    venue="",
+                    address="",
+                    city="",
+                    online_link=SELF_PACED_LINK.format(slug=slug),
+                    capacity=None,
+                    enrolment_closes=end_of_day(day + dt.timedelta(days=days - 15)),
+                    cancellation_deadline=None,
+                )
+            else:
+                capacities = {
+                    CourseFormat.IN_PERSON: [12, 16, 20, 24, 24, 30],
+                    CourseFormat.HYBRID: [20, 24, 30, 40],
+                    CourseFormat.ONLINE: [30, 30, 40, 40, 40, None],
+                }[mode]
+                online = mode == CourseFormat.ONLINE
+                fields.update(
+                    venue="" if online else venue,
+                    address="" if online else address,
+                    city="" if online else city,
+                    online_link=ONLINE_LINK.format(slug=slug, day=day) if mode != CourseFormat.IN_PERSON else "",
+                    capacity=capacities[int(capacity_draw * len(capacities))],
+                    enrolment_closes=end_of_day(day - dt.timedelta(days=closes_days)),
+                    cancellation_deadline=end_of_day(day - dt.timedelta(days=cancel_days)),
+                )
+            planned.append(fields)
+        return planned
+
+    def add_occasions(self, page, planned):
+        """Create the planned occasions the course lacks, looked up by start."""
+        existing = set(page.occasions.values_list("start", flat=True))
+        if existing and not existing & {fields["start"] for fields in planned}:
+            self.kept_schedules += 1  # dates from an earlier week: keep them rather than add a second set
+            return
+        if page.has_unpublished_changes:
+            # Publishing a draft saved before these occasions existed would delete them (and, by cascade,
+            # their enrolments): leave a course an editor is working on alone.
+            self.kept_schedules += 1
+            return
+        for fields in planned:
+            if fields["start"] not in existing:
+                OccasionFactory(course=page, **fields)
+
+    # Enrolments -----------------------------------------------------------------------------------
+
+    def load_enrolments(self):
+        occasions = list(
+            Occasion.objects.filter(course__in=self.courses).select_related("course").order_by("start", "pk")
+        )
+        taken = set(Enrolment.objects.filter(occasion__in=occasions).values_list("occasion_id", "user_id"))
+        seats = Counter(
+            Enrolment.objects.filter(occasion__in=occasions, status__in=Enrolment.SEAT_STATUSES).values_list(
+                "occasion_id", flat=True
+            )
+        )
+        new = []
+        for occasion in occasions:
+            rng = random.Random(f"{SEED}:{occasion.course.slug}:{timezone.localtime(occasion.start):%Y%m%d}")
+            kind = rng.choice(FILL_PATTERN) if self.accepts_enrolment(occasion) else None
+            statuses = self.plan_statuses(occasion, kind, rng)
+            people = rng.sample(self.clinicians, len(statuses))
+            moments = self.enrolment_moments(occasion, len(statuses), rng)
+            made = []
+            for user, status, moment in zip(people, statuses, moments, strict=True):
+                if (occasion.pk, user.pk) in taken:
+                    continue
+                full = occasion.capacity is not None and seats[occasion.pk] >= occasion.capacity
+                if (status in Enrolment.SEAT_STATUSES and full) or (status == Status.WAITING and not full):
+                    continue  # someone enrolled outside the demo: never overbook or queue for a free seat
+                made.append(EnrolmentFactory.build(occasion=occasion, user=user, status=status, created_at=moment))
+                taken.add((occasion.pk, user.pk))
+                if status in Enrolment.SEAT_STATUSES:
+                    seats[occasion.pk] += 1
+            new.extend(made)
+        # One insert for all (saving ~1,500 rows one by one costs seconds); auto_now_add overwrites
+        # created_at on insert, so the enrolment times are written back afterwards.
+        moments = [enrolment.created_at for enrolment in new]
+        Enrolment.objects.bulk_create(new)
+        for enrolment, moment in zip(new, moments, strict=True):
+            enrolment.created_at = moment
+        Enrolment.objects.bulk_update(new, ["created_at"], batch_size=500)
+
+    def accepts_enrolment(self, occasion):
+        return (
+            not occasion.is_cancelled
+            and occasion.end >= self.now
+            and (occasion.enrolment_opens is None or occasion.enrolment_opens <= self.now)
+        )
+
+    def plan_statuses(self, occasion, kind, rng):
+        """The statuses of the enrolments an occasion should have, in the order people enrolled."""
+        capacity = occasion.capacity
+        most = len(self.clinicians)
+        if occasion.is_cancelled:
+            return [Status.CANCELLED] * rng.randint(3, 8)
+        if occasion.end < self.now:
+            count = rng.randint(8, 25) if capacity is None else round(min(capacity, most) * rng.uniform(0.6, 1))
+            return [Status.ATTENDED if rng.random() < 0.88 else Status.NO_SHOW for _ in range(count)]
+        if kind is None:
+            return []  # enrolment not open yet
+        if capacity is None:
+            return [Status.CONFIRMED] * rng.randint(6, 18)
+        if kind == "full" and capacity <= most - 2:
+            return [Status.CONFIRMED] * capacity + [Status.WAITING] * rng.randint(2, min(4, most - capacity))
+        if kind in ("full", "nearly_full"):
+            return [Status.CONFIRMED] * (capacity - rng.randint(1, 3))
+        if kind == "some":
+            statuses = [Status.CONFIRMED] * round(capacity * rng.uniform(0.25, 0.6))
+            if rng.random() < 0.5:
+                statuses.append(Status.CANCELLED)  # someone who changed their mind
+            return statuses
+        return [Status.CONFIRMED] * rng.randint(0, 3)
+
+    def enrolment_moments(self, occasion, count, rng):
+        """When each person enrolled: in order, before the occasion (and before now)."""
+        if occasion.end < self.now:
+            first, last = occasion.start - dt.timedelta(days=45), occasion.start - dt.timedelta(days=2)
+        else:
+            first = max(self.now - dt.timedelta(days=40), occasion.enrolment_opens or self.now)
+            last = min(self.now - dt.timedelta(hours=1), occasion.closes_at)
+        last = max(first, last)
+        span = (last - first).total_seconds()
+        return [first + dt.timedelta(seconds=offset) for offset in sorted(rng.uniform(0, span) for _ in range(count))]
+
+    # Pages ----------------------------------------------------------------------------------------
+
+    def load_pages(self, homes):
+        for code, home in homes.items():
+            if not home.intro:
+                home.intro = content.HOME_INTRO[code]
+                home.save_revision().publish()
+        for data in content.STANDARD_PAGES:
+            sv = StandardPage.objects.child_of(homes["sv"]).filter(slug=data["sv"]["slug"]).first()
+            if sv is None:
+                sv = StandardPage(locale=self.sv, **self.page_fields(data["sv"]))
+                homes["sv"].add_child(instance=sv)
+                sv.save_revision().publish()
+            if sv.get_translation_or_none(self.en) is None:
+                en = sv.copy_for_translation(self.en)
+                for name, value in self.page_fields(data["en"]).items():
+                    setattr(en, name, value)
+                en.save()
+                en.save_revision().publish()
+
+    @staticmethod
+    def page_fields(data):
+        return {"title": data["title"], "slug": data["slug"], "intro": data["intro"], "body": stream(data["body"])}
+
+    # Report ---------------------------------------------------------------------------------------
+
+    def counts(self):
+        return {
+            "ATMP-centres (sv + en)": Centre.objects.count(),
+            "topics (sv + en)": Topic.objects.count(),
+            "audiences (sv + en)": Audience.objects.count(),
+            "collections": Collection.objects.count(),
+            "course pages (sv + en)": CoursePage.objects.count(),
+            "standard pages (sv + en)": StandardPage.objects.count(),
+            "page revisions": Revision.page_revisions.count(),
+            "occasions": Occasion.objects.count(),
+            "users": User.objects.count(),
+            "verified e-mail addresses": EmailAddress.objects.filter(verified=True).count(),
+            "enrolments": Enrolment.objects.count(),
+        }
+
+    def report(self, before, after, seconds):
+        out = self.stdout
+        out.write(self.style.MIGRATE_HEADING("Demo content"))
+        out.write(f"  {'':28} {'total':>7} {'new':>6}")
+        for label, total in after.items():
+            out.write(f"  {label:28} {total:7} {total - before[label]:+6}")
+
+        occasions = Occasion.objects.filter(course__in=self.courses).with_seats()
+        upcoming = [occasion for occasion in occasions if occasion.end >= self.now]
+        scheduled = [occasion for occasion in upcoming if not occasion.is_cancelled]
+        statuses = Counter(Enrolment.objects.filter(occasion__in=occasions).values_list("status", flat=True))
+        out.write(
+            f"  Occasions: {len(occasions) - len(upcoming)} past, {len(upcoming)} upcoming "
+            f"({sum(o.is_cancelled for o in occasions)} cancelled in all, "
+            f"{sum(o.language == 'en' for o in occasions)} in English, "
+            f"{sum(o.capacity is None for o in occasions)} without a seat limit); upcoming and scheduled: "
+            f"{sum(o.is_full for o in scheduled)} full, "
+            f"{sum(o.seats_left is not None and 1 <= o.seats_left <= 3 for o in scheduled)} with 1–3 seats left."
+        )
+        out.write("  Enrolments: " + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())))
+        if self.kept_schedules:
+            out.write(
+                f"  {self.kept_schedules} courses kept the occasions they had (from an earlier week, or a draft "
+                "in progress); start from an empty database for dates around today."
+            )
+        out.write(self.style.SUCCESS(f"Done in {seconds:.1f} s."))
+
+        out.write(self.style.MIGRATE_HEADING("Demo logins"))
+        out.write(f"  {content.ADMIN['email']:38} {content.ADMIN_PASSWORD:17} network admin (superuser)")
+        for centre in content.CENTRES:
+            out.write(
+                f"  {centre['owner']['email']:38} {content.OWNER_PASSWORD:17} course owner, {centre['sv']['name']}"
+            )
+        last = len(content.CLINICIANS)
+        out.write(
+            f"  {'klinisk1 … klinisk' + str(last) + '@atmp.example':38} {content.CLINICIAN_PASSWORD:17} clinicians"
+        )

@@ -1,0 +1,196 @@
+"""Factories for courses, shared by the tests and the demo-content command.
+
+The taxonomies (centres, topics, audiences) are made in the default language (Swedish) and translated
+with `translate_snippet`; course pages go under a catalogue page and are translated with
+`translate_course`, which keeps one set of occasions for all language versions.
+
+    site = ensure_site()                            # catalogue.setup: locales, home and catalogue pages
+    centre = CentreFactory(name="ATMP-centrum Karolinska", city="Stockholm")
+    translate_snippet(centre, "en", name="ATMP Centre Karolinska")
+    course = create_course(site.catalogue["sv"], title="Introduktion till ATMP", centres=[centre])
+    OccasionFactory(course=course, capacity=30)
+    translate_course(course, "en", title="Introduction to ATMP", summary="...")
+
+Factories whose objects have a natural key (taxonomy slug and locale, user e-mail) get an existing
+object instead of a duplicate, so the demo command can run any number of times.
+"""
+
+import datetime as dt
+
+import factory
+import wagtail_factories
+from django.conf import settings
+from django.utils import timezone
+from django.utils.text import slugify
+from factory.django import DjangoModelFactory
+from wagtail.models import Locale
+
+from courses.models import Audience, Centre, CourseFormat, CoursePage, Occasion, Topic
+
+
+def get_locale(locale=None):
+    """A Locale from a Locale, a language code or None (the default language); created if missing."""
+    if isinstance(locale, Locale):
+        return locale
+    return Locale.objects.get_or_create(language_code=locale or settings.LANGUAGE_CODE)[0]
+
+
+def default_catalogue(locale=None):
+    """The catalogue page in `locale` (default language if None), building the site skeleton if needed."""
+    from catalogue.models import CatalogueIndexPage
+
+    locale = get_locale(locale)
+    catalogue = CatalogueIndexPage.objects.filter(locale=locale).first()
+    if catalogue is None:
+        from catalogue.setup import ensure_site
+
+        catalogue = ensure_site().catalogue[locale.language_code]
+    return catalogue
+
+
+def future_morning(days=30, hour=9):
+    """`days` from today at `hour` o'clock Stockholm time (aware)."""
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+# --- Taxonomies -------------------------------------------------------------------------------------
+
+
+class TaxonomyFactory(DjangoModelFactory):
+    """Base for Centre/Topic/Audience: a name, a slug from the name, the default locale."""
+
+    locale = factory.LazyFunction(get_locale)
+    slug = factory.LazyAttribute(lambda obj: slugify(obj.name))
+
+    class Meta:
+        abstract = True
+        django_get_or_create = ("slug", "locale")
+
+
+class TopicFactory(TaxonomyFactory):
+    name = factory.Sequence(lambda n: f"Ämne {n}")
+
+    class Meta:
+        model = Topic
+
+
+class AudienceFactory(TaxonomyFactory):
+    name = factory.Sequence(lambda n: f"Yrkesroll {n}")
+
+    class Meta:
+        model = Audience
+
+
+class CentreFactory(TaxonomyFactory):
+    name = factory.Sequence(lambda n: f"ATMP-centrum {n}")
+    short_name = ""
+    region = "Region Stockholm"
+    city = "Stockholm"
+    contact_email = factory.LazyAttribute(lambda obj: f"{obj.slug}@example.se")
+
+    class Meta:
+        model = Centre
+
+
+def translate_snippet(obj, locale, **fields):
+    """The translation of a taxonomy entry into `locale` (a Locale or language code), with `fields` set.
+
+    Returns the existing translation (updated with `fields`) if there is one.
+    """
+    locale = get_locale(locale)
+    translation = obj.get_translation_or_none(locale) or obj.copy_for_translation(locale)
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save()
+    return translation
+
+
+# --- Course pages -----------------------------------------------------------------------------------
+
+
+class CoursePageFactory(wagtail_factories.PageFactory):
+    """A live, published course page.
+
+    `parent` is a CatalogueIndexPage (default: the Swedish catalogue, created if missing). `centres`,
+    `topics` and `audiences` take lists of entries in the default language; a course without `centres`
+    gets a new centre, pass `centres=[]` for none. The page is published with a revision, as an editor
+    would leave it, unless `revision=False`.
+    """
+
+    parent = factory.LazyFunction(default_catalogue)
+    title = factory.Sequence(lambda n: f"Kurs i avancerade terapier {n}")
+    slug = factory.LazyAttribute(lambda obj: slugify(obj.title))
+    locale = factory.LazyAttribute(lambda obj: obj.parent.locale if obj.parent else get_locale())
+    summary = factory.LazyAttribute(lambda obj: f"En kurs om {obj.title.lower()}.")
+    format = CourseFormat.IN_PERSON
+    language_of_instruction = "sv"
+    contact_name = "Kursansvarig"
+    contact_email = "kurser@example.se"
+
+    # Lists of taxonomy entries, given to the page before its first save so it is indexed with them.
+    centres = factory.LazyFunction(lambda: [CentreFactory()])
+    topics = factory.LazyFunction(list)
+    audiences = factory.LazyFunction(list)
+
+    class Meta:
+        model = CoursePage
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def revision(self, create, extracted, **kwargs):
+        # revision=False: a live page without a revision, much faster for bulk data (no publish history).
+        if create and extracted is not False:
+            self.save_revision().publish()
+
+
+def create_course(parent=None, **fields):
+    """A published course page under the catalogue page `parent` (default: the Swedish catalogue)."""
+    if parent is not None:
+        fields["parent"] = parent
+    return CoursePageFactory(**fields)
+
+
+def translate_course(page, locale, **fields):
+    """The published translation of course `page` into `locale` (a Locale or language code).
+
+    The translation is created under the catalogue page of that language, shares the page's
+    `translation_key`, topics, centres and audiences, and none of its occasions or materials (they stay
+    on the original and are shown on every translation). `fields` (title, summary, ...) are set on it;
+    its slug follows the translated title unless given. An existing translation is updated.
+    """
+    locale = get_locale(locale)
+    translation = page.get_translation_or_none(locale)
+    translation = page.copy_for_translation(locale) if translation is None else translation.specific
+    if "title" in fields and "slug" not in fields:
+        fields["slug"] = slugify(fields["title"])
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save_revision().publish()
+    translation.refresh_from_db()
+    return translation
+
+
+class OccasionFactory(DjangoModelFactory):
+    """A scheduled occasion a month from now, 09.00–16.00 Stockholm time, 20 seats, in Swedish."""
+
+    course = factory.SubFactory(CoursePageFactory)
+    start = factory.LazyFunction(future_morning)
+    end = factory.LazyAttribute(lambda obj: obj.start + dt.timedelta(hours=7))
+    mode = factory.LazyAttribute(lambda obj: obj.course.format)
+    venue = "Föreläsningssal 1"
+    address = "Sjukhusvägen 1"
+    city = "Stockholm"
+    language = "sv"
+    capacity = 20
+    status = Occasion.Status.SCHEDULED
+
+    class Meta:
+        model = Occasion
+
+    class Params:
+        # OccasionFactory(past=True): ended yesterday. OccasionFactory(cancelled=True): called off.
+        past = factory.Trait(
+            start=factory.LazyFunction(lambda: future_morning(days=-1)),
+        )
+        cancelled = factory.Trait(status=Occasion.Status.CANCELLED)

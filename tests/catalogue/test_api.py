@@ -1,0 +1,54 @@
+"""The read-only JSON API the regions' intranets use to list courses."""
+
+import pytest
+
+from courses.factories import OccasionFactory, TopicFactory, create_course, translate_course, translate_snippet
+
+pytestmark = pytest.mark.usefixtures("site")
+
+COURSES_EN = "/api/v2/pages/?type=courses.CoursePage&locale=en&fields=summary,upcoming_occasions_api"
+
+
+@pytest.fixture
+def english_course():
+    topic = TopicFactory(name="Cellterapi")
+    translate_snippet(topic, "en", name="Cell therapy")
+    course = create_course(title="CAR-T i praktiken", topics=[topic])
+    OccasionFactory(course=course, capacity=12, language="en")
+    OccasionFactory(course=course, past=True)
+    return translate_course(course, "en", title="CAR-T in practice", summary="From apheresis to infusion.")
+
+
+def test_api_lists_the_english_courses(client, english_course):
+    create_course(title="Bara på svenska")
+
+    data = client.get(COURSES_EN).json()
+
+    assert data["meta"]["total_count"] == 1
+    [item] = data["items"]
+    assert item["title"] == "CAR-T in practice"
+    assert item["summary"] == "From apheresis to infusion."
+    assert item["meta"]["locale"] == "en"
+
+
+def test_api_gives_the_upcoming_occasions_of_the_swedish_page(client, english_course):
+    [item] = client.get(COURSES_EN).json()["items"]
+
+    [occasion] = item["upcoming_occasions_api"]
+    assert occasion["language"] == "en"
+    assert occasion["capacity"] == 12
+    assert occasion["seats_left"] == 12
+    assert occasion["availability"] == "open"
+    assert occasion["url"].endswith(f"/en/courses/car-t-in-practice/occasions/{occasion['id']}/")
+
+
+def test_api_names_topics_in_the_page_language(client, english_course):
+    response = client.get(f"/api/v2/pages/{english_course.pk}/")
+
+    assert response.json()["topic_names"] == ["Cell therapy"]
+
+
+def test_api_lists_swedish_courses_with_locale_sv(client, english_course):
+    data = client.get("/api/v2/pages/?type=courses.CoursePage&locale=sv").json()
+
+    assert [item["title"] for item in data["items"]] == ["CAR-T i praktiken"]

@@ -1,0 +1,89 @@
+"""The catalogue listing costs the same number of queries whatever the number of courses."""
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
+from modelsearch.backends import get_search_backends
+
+from catalogue.models import CatalogueIndexPage
+from catalogue.setup import ensure_site
+from courses.factories import (
+    AudienceFactory,
+    CentreFactory,
+    CoursePageFactory,
+    OccasionFactory,
+    TopicFactory,
+    create_course,
+    translate_snippet,
+)
+from courses.models import CoursePage
+from enrolment.factories import EnrolmentFactory
+
+
+@pytest.fixture(scope="module")
+def hundred_courses(django_db_setup, django_db_blocker):
+    """100 courses in Swedish and English, each with occasions, built once and rolled back after the module.
+
+    Each course has a shared centre and one of its own, a topic and audience, an occasion with an
+    enrolment and an unlimited English occasion. Returns the translation keys in title order.
+    """
+    # Indexing every save is most of the cost of building pages; index the course pages once at the end.
+    no_auto_update = {name: {**params, "AUTO_UPDATE": False} for name, params in settings.WAGTAILSEARCH_BACKENDS.items()}
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(WAGTAILSEARCH_BACKENDS=no_auto_update):
+        ensure_site()
+        centre, topic, audience = CentreFactory(), TopicFactory(), AudienceFactory()
+        translate_snippet(centre, "en", name="English centre")
+        translate_snippet(topic, "en", name="English topic")
+        catalogue_en = CatalogueIndexPage.objects.get(locale__language_code="en")
+        keys = []
+        for n in range(100):
+            # Pages without revisions, and an English version made directly rather than through
+            # copy_for_translation: the listing only needs live pages sharing a translation key.
+            fields = {"centres": [centre, CentreFactory()], "topics": [topic], "audiences": [audience]}
+            course = create_course(title=f"Kurs {n:03}", revision=False, **fields)
+            CoursePageFactory(
+                parent=catalogue_en,
+                title=f"Course {n:03}",
+                translation_key=course.translation_key,
+                revision=False,
+                **fields,
+            )
+            EnrolmentFactory(occasion=OccasionFactory(course=course, capacity=5))
+            OccasionFactory(course=course, capacity=None, language="en")
+            keys.append(course.translation_key)
+        for backend in get_search_backends():
+            backend.add_bulk(CoursePage, list(CoursePage.objects.all()))
+        yield keys
+        transaction.set_rollback(True)
+
+
+def listing_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sv/kurser/",
+        "/en/courses/",
+        "/sv/kurser/?has_seats=on&language=sv&language=en&sort=title",
+        "/en/courses/?q=course",
+        "/sv/kurser/?page=2",
+    ],
+)
+def test_listing_queries_do_not_grow_with_the_number_of_courses(client, db, hundred_courses, url):
+    # Hide 90 of the 100 courses, count, show them again, count.
+    hidden = CoursePage.objects.filter(translation_key__in=hundred_courses[10:])
+    hidden.update(live=False)
+    client.get(url)  # warm per-process caches (site root paths, content types)
+    with_10, text_10 = listing_queries(client, url)
+
+    hidden.update(live=True)
+    with_100, text_100 = listing_queries(client, url)
+
+    assert with_10 == with_100
+    assert ("10 courses" in text_10 or "10 kurser" in text_10) and ("100 courses" in text_100 or "100 kurser" in text_100)

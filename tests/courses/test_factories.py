@@ -1,0 +1,81 @@
+"""The factories the tests and the demo command share build what they promise."""
+
+from accounts.factories import DEMO_PASSWORD, UserFactory
+from courses.factories import (
+    CentreFactory,
+    CoursePageFactory,
+    OccasionFactory,
+    TopicFactory,
+    create_course,
+    translate_course,
+    translate_snippet,
+)
+from courses.models import CourseMaterial, CoursePage, Occasion
+from enrolment.factories import EnrolmentFactory
+
+
+def test_user_can_log_in_with_the_demo_password(db):
+    user = UserFactory()
+
+    assert user.check_password(DEMO_PASSWORD)
+
+
+def test_users_get_different_email_addresses(db):
+    assert UserFactory().email != UserFactory().email
+
+
+def test_course_is_published_under_the_swedish_catalogue(catalogue_sv):
+    course = CoursePageFactory()
+
+    assert course.live
+    assert course.get_parent().specific == catalogue_sv
+    assert course.locale.language_code == "sv"
+    assert course.url == f"/sv/kurser/{course.slug}/"
+
+
+def test_create_course_puts_the_page_under_the_given_catalogue(catalogue_sv):
+    course = create_course(catalogue_sv, title="Genterapi för sjuksköterskor")
+
+    assert course.url == "/sv/kurser/genterapi-for-sjukskoterskor/"
+
+
+def test_translated_course_shares_translation_key_and_taxonomies(catalogue_en):
+    centre, topic = CentreFactory(), TopicFactory()
+    course = create_course(centres=[centre], topics=[topic])
+
+    english = translate_course(course, "en", title="Gene therapy", summary="About gene therapy.")
+
+    assert english.translation_key == course.translation_key
+    assert english.get_parent().specific == catalogue_en
+    assert english.live
+    assert english.url == "/en/courses/gene-therapy/"
+    assert list(english.centres.all()) == [centre]
+    assert list(english.topics.all()) == [topic]
+
+
+def test_translating_a_course_does_not_copy_its_occasions_or_materials(site):
+    course = create_course()
+    OccasionFactory.create_batch(2, course=course)
+    CourseMaterial.objects.create(page=course, title="Program", link="https://example.se/program.pdf")
+
+    english = translate_course(course, "en", title="Gene therapy")
+
+    assert Occasion.objects.count() == 2
+    assert CourseMaterial.objects.count() == 1
+    assert len(CoursePage.objects.get(pk=english.pk).upcoming_occasions) == 2
+
+
+def test_translate_snippet_keeps_the_slug(site):
+    centre = CentreFactory(name="ATMP-centrum Väst")
+
+    english = translate_snippet(centre, "en", name="ATMP Centre West")
+
+    assert (english.name, english.slug, english.locale.language_code) == ("ATMP Centre West", centre.slug, "en")
+    assert english.translation_key == centre.translation_key
+
+
+def test_enrolment_takes_a_seat(db):
+    occasion = OccasionFactory(capacity=5)
+    EnrolmentFactory(occasion=occasion)
+
+    assert Occasion.objects.with_seats().get(pk=occasion.pk).seats_left == 4
