@@ -208,6 +208,7 @@ def main():
         started = time.perf_counter()
         path, rush, ceiling, users, sessions = build(args.attempts, args.seats)
         requests = enrol_requests(path, sessions)
+        bench.analyze()
         print(f"{args.attempts} people with sessions, 2 occasions of {args.seats} seats in {time.perf_counter() - started:.1f} s")
 
         ceiling_result = in_second_process(
