@@ -8,3 +8,6 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")  # noqa: S105 -
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# Keep `make run` readable: Wagtail logs every page save at INFO (the demo command saves hundreds).
+LOGGING["loggers"]["wagtail"] = {"level": "WARNING"}  # noqa: F405
