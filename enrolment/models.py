@@ -77,10 +77,6 @@ class Enrolment(models.Model):
         return self.status in self.ACTIVE_STATUSES
 
     @property
-    def holds_seat(self):
-        return self.status in {self.Status.CONFIRMED, self.Status.ATTENDED}
-
-    @property
     def waiting_position(self):
         """1 for the first in line; None when not waiting."""
         if self.status != self.Status.WAITING:
