@@ -1,16 +1,20 @@
 """iCalendar files for occasions: one per occasion and a feed for a filtered catalogue (RFC 5545)."""
 
 import datetime as dt
+from email.utils import parseaddr
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, vCalAddress, vText
 
 PRODID = "-//ATMP-centres Sweden//ATMP Courses//SV"
 
 
-def occasion_event(course, occasion, request=None, sequence=0):
+def occasion_event(course, occasion, request=None, sequence=None, attendee=None, cancelled=False):
+    """One VEVENT. Its UID is the occasion's for life and SEQUENCE its announced version, so calendars
+    update (or, with `cancelled`, remove) the event they already have instead of adding another."""
     event = Event()
     event.add("uid", occasion.ical_uid)
     event.add("dtstamp", timezone.now())
@@ -19,7 +23,7 @@ def occasion_event(course, occasion, request=None, sequence=0):
     event.add("dtend", timezone.localtime(occasion.end))
     event.add("summary", course.title)
     event.add("description", course.summary)
-    event.add("sequence", sequence)
+    event.add("sequence", occasion.ical_sequence if sequence is None else sequence)
     url = course.get_full_url(request)
     if url:
         event.add("url", url.removesuffix(course.get_url(request)) + course.occasion_url(occasion, request))
@@ -30,11 +34,20 @@ def occasion_event(course, occasion, request=None, sequence=0):
     )
     if location:
         event.add("location", vText(location))
-    event.add("status", "CANCELLED" if occasion.is_cancelled else "CONFIRMED")
+    event.add("status", "CANCELLED" if cancelled or occasion.is_cancelled else "CONFIRMED")
+    if attendee:
+        # iTIP (RFC 5546) invitations name the organiser and the attendee.
+        organizer = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
+        organizer.params["cn"] = vText(parseaddr(settings.DEFAULT_FROM_EMAIL)[0] or "ATMP")
+        event.add("organizer", organizer)
+        guest = vCalAddress(f"mailto:{attendee}")
+        guest.params["role"] = vText("REQ-PARTICIPANT")
+        guest.params["partstat"] = vText("ACCEPTED")
+        event.add("attendee", guest)
     return event
 
 
-def occasion_calendar(pairs, request=None, name=None, method="PUBLISH"):
+def occasion_calendar(pairs, request=None, name=None, method="PUBLISH", sequence=None, attendee=None, cancelled=False):
     """A calendar with one event per (course page, occasion) pair."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -46,7 +59,9 @@ def occasion_calendar(pairs, request=None, name=None, method="PUBLISH"):
         calendar.add("x-wr-timezone", "Europe/Stockholm")
         calendar.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
     for course, occasion in pairs:
-        calendar.add_component(occasion_event(course, occasion, request=request))
+        calendar.add_component(
+            occasion_event(course, occasion, request=request, sequence=sequence, attendee=attendee, cancelled=cancelled)
+        )
     calendar.add_missing_timezones()
     return calendar
 

@@ -136,12 +136,10 @@ def localized(objects):
         return objects
     model = type(objects[0])
     language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
-    wanted = {obj.translation_key for obj in objects if obj.locale.language_code != language}
-    if not wanted:
-        return objects
+    keys = {obj.translation_key for obj in objects}
     translations = {
         obj.translation_key: obj
-        for obj in model.objects.filter(translation_key__in=wanted, locale__language_code=language)
+        for obj in model.objects.filter(translation_key__in=keys, locale__language_code=language)
     }
     return [translations.get(obj.translation_key, obj) for obj in objects]
 
@@ -167,6 +165,19 @@ COURSE_MODES = {
 
 def default_language_codes():
     return [settings.LANGUAGE_CODE]
+
+
+def parse_reminder_days(value):
+    return sorted({int(part) for part in (value or "").replace(" ", "").split(",") if part}, reverse=True)
+
+
+def validate_reminder_days(value):
+    try:
+        days = parse_reminder_days(value)
+    except ValueError:
+        raise ValidationError(_("Give whole days separated by commas, for example 7,1.")) from None
+    if any(day < 0 or day > 90 for day in days):
+        raise ValidationError(_("Reminders can be sent 0 to 90 days before the start."))
 
 
 class WaitingListMode(models.TextChoices):
@@ -268,6 +279,16 @@ class CoursePage(RoutablePageMixin, Page):
     offer_hours = models.PositiveSmallIntegerField(
         _("hours to accept an offered seat"), default=48, help_text=_("Only when seats are offered.")
     )
+    reminder_days = models.CharField(
+        _("reminders (days before the start)"),
+        max_length=40,
+        default="7,1",
+        validators=[validate_reminder_days],
+        help_text=_("Comma-separated, for example “7,1”. Leave empty for no reminders."),
+    )
+    evaluation_url = models.URLField(
+        _("evaluation form"), blank=True, help_text=_("Linked from the e-mail sent after each occasion.")
+    )
     enrolment_questions = StreamField(EnrolmentQuestionsBlock(), verbose_name=_("questions at enrolment"), blank=True)
 
     parent_page_types = ["catalogue.CatalogueIndexPage"]
@@ -351,6 +372,8 @@ class CoursePage(RoutablePageMixin, Page):
         SynchronizedField("eligible_professions"),
         SynchronizedField("waiting_list_mode"),
         SynchronizedField("offer_hours"),
+        SynchronizedField("reminder_days"),
+        SynchronizedField("evaluation_url"),
         TranslatableField("enrolment_questions"),
     ]
 
@@ -391,6 +414,10 @@ class CoursePage(RoutablePageMixin, Page):
     @cached_property
     def upcoming_occasions(self):
         return list(self.all_occasions.upcoming().order_by("start"))
+
+    @property
+    def reminder_schedule(self):
+        return parse_reminder_days(self.reminder_days)
 
     @cached_property
     def course_materials(self):
@@ -614,6 +641,9 @@ def reconcile_occasions(course_id, occasions):
         occasion = live.get(data.get("pk"))
         if occasion is not None:
             seen.add(occasion.pk)
+            # What was announced to participants is the occasion's history, not the draft's.
+            data["ical_sequence"] = occasion.ical_sequence
+            data["announced"] = occasion.announced
             if occasion.is_cancelled:
                 data["status"] = Occasion.Status.CANCELLED
             if data.get("capacity") is not None and data["capacity"] < occasion.seats_taken:
@@ -673,6 +703,10 @@ class Occasion(ClusterableModel):
         _("cancellation deadline"), null=True, blank=True, help_text=_("Empty means when enrolment closes.")
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    # Calendar invitations: SEQUENCE rises each time participants are told the time or place changed, and
+    # `announced` remembers what they were last told (so a publish without such changes sends nothing).
+    ical_sequence = models.PositiveIntegerField(default=0, editable=False)
+    announced = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = OccasionQuerySet.as_manager()
 
@@ -811,6 +845,22 @@ class Occasion(ClusterableModel):
         if self.mode == CourseFormat.HYBRID:
             return [place, virtual]
         return place
+
+    @property
+    def logistics_fingerprint(self):
+        """What participants must be told about when it changes: time, place and meeting link."""
+        import hashlib
+
+        parts = [
+            self.start.isoformat(),
+            self.end.isoformat(),
+            self.mode,
+            self.venue,
+            self.address,
+            self.city,
+            self.online_link,
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
     @property
     def ical_uid(self):

@@ -119,3 +119,70 @@ class EnrolmentEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class OutboxMessage(models.Model):
+    """An e-mail to send, written in the same transaction as the change that causes it.
+
+    `key` is unique: the same message (event or reminder + recipient + kind + occasion version) can never be
+    queued twice. A Celery task sends it after commit; a periodic sweep re-sends rows never picked up.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    class Kind(models.TextChoices):
+        CONFIRMED = "confirmed", _("Enrolment confirmed")
+        PENDING = "pending", _("Enrolment awaiting approval")
+        WAITLISTED = "waitlisted", _("Put on the waiting list")
+        PROMOTED = "promoted", _("Promoted from the waiting list")
+        OFFERED = "offered", _("Offered a seat")
+        OFFER_EXPIRED = "offer_expired", _("Offer expired")
+        REJECTED = "rejected", _("Enrolment not approved")
+        CANCELLED = "cancelled", _("Cancellation confirmed")
+        OCCASION_CHANGED = "occasion_changed", _("Occasion changed")
+        OCCASION_CANCELLED = "occasion_cancelled", _("Occasion cancelled")
+        REMINDER = "reminder", _("Reminder")
+        FOLLOW_UP = "follow_up", _("Follow-up after the occasion")
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="outbox_messages",
+    )
+    email = models.EmailField(_("e-mail address"))
+    language = models.CharField(_("language"), max_length=8, default="sv")
+    occasion = models.ForeignKey(
+        "courses.Occasion", verbose_name=_("occasion"), on_delete=models.CASCADE, related_name="outbox_messages"
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name=_("enrolment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    event = models.ForeignKey(EnrolmentEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages")
+    data = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail message")
+        verbose_name_plural = _("e-mail messages")
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.email} ({self.get_status_display()})"

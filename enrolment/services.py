@@ -16,6 +16,7 @@ from wagtail.log_actions import log
 
 from courses.models import CoursePage, Occasion, WaitingListMode
 
+from . import notifications
 from .models import Enrolment, EnrolmentEvent
 
 Status = Enrolment.Status
@@ -54,10 +55,17 @@ def seats_taken(occasion):
     return Enrolment.objects.filter(occasion=occasion).holding_seats().count()
 
 
+def _emit(kind, occasion_id, enrolment=None, **data):
+    """An event and the messages it causes, in the caller's transaction (sent after commit)."""
+    event = EnrolmentEvent.objects.create(kind=kind, occasion_id=occasion_id, enrolment=enrolment, data=data)
+    notifications.queue_for_event(event)
+    return event
+
+
 def _record(enrolment, kind, action, user=None, **data):
-    """Audit entry and notification event for one state change, in the caller's transaction."""
+    """Audit entry, event and messages for one state change, in the caller's transaction."""
     log(instance=enrolment, action=f"enrolment.{action}", user=user, data={"status": enrolment.status, **data})
-    EnrolmentEvent.objects.create(kind=kind, occasion_id=enrolment.occasion_id, enrolment=enrolment, data=data)
+    _emit(kind, enrolment.occasion_id, enrolment, **data)
 
 
 def _set_status(enrolment, status, **fields):
@@ -316,28 +324,53 @@ def cancel_occasion(occasion_id, by, reason=""):
         occasion.status = Occasion.Status.CANCELLED
         occasion.save(update_fields=["status"])
         log(instance=occasion, action="occasion.cancel", user=by, data={"reason": reason})
-        for enrolment in Enrolment.objects.filter(occasion=occasion).active():
-            _set_status(enrolment, Status.CANCELLED, message=reason)
-            log(instance=enrolment, action="enrolment.cancel", user=by, data={"by_organiser": True})
-            EnrolmentEvent.objects.create(
-                kind=Kind.OCCASION_CANCELLED, occasion=occasion, enrolment=enrolment, data={"reason": reason}
-            )
+        _cancel_active_enrolments(occasion, by, reason)
         return occasion
 
 
+def _cancel_active_enrolments(occasion, by, reason=""):
+    cancelled = 0
+    for enrolment in Enrolment.objects.filter(occasion=occasion).active().select_related("user"):
+        _set_status(enrolment, Status.CANCELLED, message=reason)
+        log(
+            instance=enrolment,
+            action="enrolment.cancel",
+            user=by,
+            data={"status": enrolment.status, "by_organiser": True},
+        )
+        _emit(Kind.OCCASION_CANCELLED, occasion.pk, enrolment, reason=reason)
+        cancelled += 1
+    return cancelled
+
+
+def _announce_changes(occasion, by):
+    """Tell active participants about a new time, place or link, with a higher calendar SEQUENCE."""
+    fingerprint = occasion.logistics_fingerprint
+    if occasion.announced == fingerprint:
+        return 0
+    active = list(Enrolment.objects.filter(occasion=occasion).active().select_related("user"))
+    if occasion.announced and active:
+        occasion.ical_sequence += 1
+    occasion.announced = fingerprint
+    occasion.save(update_fields=["ical_sequence", "announced"])
+    if not active or occasion.ical_sequence == 0:
+        return 0
+    for enrolment in active:
+        log(instance=enrolment, action="enrolment.occasion_changed", user=by, data={"sequence": occasion.ical_sequence})
+        _emit(Kind.OCCASION_CHANGED, occasion.pk, enrolment, sequence=occasion.ical_sequence)
+    return len(active)
+
+
 def apply_published_occasions(course_id, by=None, *, now=None):
-    """After an editor publishes a course: raised capacities promote waiting people, and occasions set to
-    cancelled cancel their enrolments (with an event each). Safe to run again."""
-    cancelled = promoted = 0
+    """After an editor publishes a course: occasions set to cancelled cancel their enrolments, changed
+    times or places are announced, and raised capacities promote waiting people. Safe to run again."""
+    cancelled = changed = promoted = 0
     for occasion_id in Occasion.objects.filter(course_id=course_id).values_list("pk", flat=True):
         with transaction.atomic():
             occasion = lock_occasion(occasion_id)
             if occasion.is_cancelled:
-                for enrolment in Enrolment.objects.filter(occasion=occasion).active():
-                    _set_status(enrolment, Status.CANCELLED)
-                    log(instance=enrolment, action="enrolment.cancel", user=by, data={"by_organiser": True})
-                    EnrolmentEvent.objects.create(kind=Kind.OCCASION_CANCELLED, occasion=occasion, enrolment=enrolment)
-                    cancelled += 1
-            else:
-                promoted += len(fill_free_seats(occasion, now=now, user=by))
-    return cancelled, promoted
+                cancelled += _cancel_active_enrolments(occasion, by)
+                continue
+            changed += _announce_changes(occasion, by)
+            promoted += len(fill_free_seats(occasion, now=now, user=by))
+    return {"cancelled": cancelled, "changed": changed, "promoted": promoted}

@@ -1,11 +1,16 @@
 """Admin wiring: enrolment log actions (shown in Wagtail's history and site history report) and a
 read-mostly list of enrolments for network admins (centre-scoped views come with the organiser tools)."""
 
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import ListingButton
 
-from .models import Enrolment
+from .models import Enrolment, OutboxMessage
 
 
 @hooks.register("register_log_actions")
@@ -21,6 +26,7 @@ def register_enrolment_actions(actions):
     actions.register_action("enrolment.reject", _("Reject enrolment"), _("Enrolment rejected"))
     actions.register_action("enrolment.cancel", _("Cancel enrolment"), _("Enrolment cancelled"))
     actions.register_action("occasion.cancel", _("Cancel occasion"), _("Occasion cancelled"))
+    actions.register_action("enrolment.occasion_changed", _("Tell about a change"), _("Told about a new time or place"))
 
 
 class EnrolmentViewSet(ModelViewSet):
@@ -59,3 +65,63 @@ def keep_courses_with_enrolments(request, page):
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+class OutboxIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        buttons.append(
+            ListingButton(
+                _("Send again"),
+                url=reverse("outbox:resend", args=[instance.pk]),
+                icon_name="mail",
+                priority=5,
+            )
+        )
+        return buttons
+
+
+class OutboxViewSet(ModelViewSet):
+    """E-mail sent or waiting, per occasion and per person, with the reason when it failed."""
+
+    model = OutboxMessage
+    icon = "mail"
+    menu_label = _("E-mail outbox")
+    add_to_admin_menu = True
+    menu_order = 260
+    list_display = ["kind", "email", "occasion", "status", "attempts", "last_error", "created_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["email", "key"]
+    inspect_view_enabled = True
+    create_view_enabled = False
+    index_view_class = OutboxIndexView
+    form_fields = []
+
+    def get_queryset(self, request):
+        return OutboxMessage.objects.select_related("occasion", "occasion__course", "user")
+
+    def get_urlpatterns(self):
+        from django.urls import path
+
+        return [*super().get_urlpatterns(), path("resend/<int:pk>/", self.resend_view, name="resend")]
+
+    def resend_view(self, request, pk):
+        from django.contrib import messages
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import redirect
+
+        from . import notifications
+
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        message = get_object_or_404(OutboxMessage, pk=pk)
+        if request.method != "POST":
+            return TemplateResponse(request, "enrolment/admin/resend_confirm.html", {"message": message, "view": self})
+        notifications.resend(message.pk)
+        messages.success(request, _("The message is queued to be sent again."))
+        return redirect(self.get_url_name("index"))
+
+
+@hooks.register("register_admin_viewset")
+def register_outbox_viewset():
+    return OutboxViewSet("outbox")

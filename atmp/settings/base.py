@@ -229,7 +229,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "enrolment.tasks.sweep_outbox", "schedule": 60.0},
+    "expire-offers": {"task": "enrolment.tasks.expire_offers", "schedule": 60.0},
+    "queue-reminders": {"task": "enrolment.tasks.queue_reminders", "schedule": 300.0},
+    "queue-follow-ups": {"task": "enrolment.tasks.queue_follow_ups", "schedule": 3600.0},
+}
+
+# Notifications (enrolment/notifications.py)
+NOTIFICATION_RATE_LIMIT = os.environ.get("NOTIFICATION_RATE_LIMIT") or None  # e.g. "30/m" per worker for strict relays
+NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "8"))
+NOTIFICATION_SWEEP_AFTER_SECONDS = int(os.environ.get("NOTIFICATION_SWEEP_AFTER_SECONDS", "120"))
 
 LOGGING = {
     "version": 1,

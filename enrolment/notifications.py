@@ -1,0 +1,366 @@
+"""E-mail from enrolment events: the outbox, the messages, sending, reminders and follow-ups.
+
+Reliability follows pretix: a message is first an `OutboxMessage` row written in the same transaction as the
+change that causes it, under a unique key, so it is queued exactly once. After commit a Celery task gets the
+row's id, locks the row, sends, and marks it sent; a row that is already sent (a task delivered twice) is
+skipped. If the broker is down at commit time the row simply waits: `sweep` re-enqueues rows nobody picked
+up. Reminders are found by a periodic job from the database, never scheduled as far-future tasks.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from catalogue.ical import occasion_calendar
+from courses import formatting
+from courses.models import CoursePage
+
+from .models import Enrolment, EnrolmentEvent, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+Kind = OutboxMessage.Kind
+MessageStatus = OutboxMessage.Status
+
+# Which message an event causes for the person it concerns.
+EVENT_MESSAGES = {
+    EnrolmentEvent.Kind.CONFIRMED: Kind.CONFIRMED,
+    EnrolmentEvent.Kind.PENDING: Kind.PENDING,
+    EnrolmentEvent.Kind.WAITLISTED: Kind.WAITLISTED,
+    EnrolmentEvent.Kind.PROMOTED: Kind.PROMOTED,
+    EnrolmentEvent.Kind.OFFERED: Kind.OFFERED,
+    EnrolmentEvent.Kind.OFFER_EXPIRED: Kind.OFFER_EXPIRED,
+    EnrolmentEvent.Kind.REJECTED: Kind.REJECTED,
+    EnrolmentEvent.Kind.CANCELLED: Kind.CANCELLED,
+    EnrolmentEvent.Kind.OCCASION_CHANGED: Kind.OCCASION_CHANGED,
+    EnrolmentEvent.Kind.OCCASION_CANCELLED: Kind.OCCASION_CANCELLED,
+}
+
+# Messages that carry a calendar invitation, and with which iTIP method.
+CALENDAR_METHODS = {
+    Kind.CONFIRMED: "REQUEST",
+    Kind.PROMOTED: "REQUEST",
+    Kind.OCCASION_CHANGED: "REQUEST",
+    Kind.REMINDER: "REQUEST",
+    Kind.CANCELLED: "CANCEL",
+    Kind.OCCASION_CANCELLED: "CANCEL",
+}
+
+TEMPORARY_ERRORS = (smtplib.SMTPException, OSError)
+
+
+class SendFailed(Exception):
+    """Sending failed for a reason that may pass (the task retries); the row records the error."""
+
+
+# --- Queueing (inside the caller's transaction) --------------------------------------------------------
+
+
+def _queue(key, kind, enrolment, *, event=None, data=None):
+    """Write one outbox row (once per key) and enqueue it after commit."""
+    user = enrolment.user
+    message, created = OutboxMessage.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "user": user,
+            "email": user.email,
+            "language": user.preferred_language or settings.LANGUAGE_CODE,
+            "occasion_id": enrolment.occasion_id,
+            "enrolment": enrolment,
+            "event": event,
+            "data": data or {},
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: enqueue(message.pk))
+    return message
+
+
+def queue_for_event(event):
+    """The messages an enrolment event causes. Called in the transaction that wrote the event."""
+    kind = EVENT_MESSAGES.get(event.kind)
+    if kind is None or event.enrolment_id is None:
+        return None
+    enrolment = event.enrolment
+    sequence = event.data.get("sequence", "")
+    return _queue(f"event:{event.pk}:{enrolment.user_id}:{kind}:{sequence}", kind, enrolment, event=event)
+
+
+def enqueue(message_id):
+    """Hand a row to the task queue; if the broker is down, the sweep will find the row later."""
+    from .tasks import send_outbox_message
+
+    try:
+        send_outbox_message.delay(message_id)
+    except Exception:  # noqa: BLE001 - any broker failure: the row stays queued for the sweep
+        logger.warning("Broker unavailable; outbox message %s waits for the sweep", message_id, exc_info=True)
+
+
+# --- Rendering -----------------------------------------------------------------------------------------
+
+
+def _course_page(occasion, language):
+    course = CoursePage.objects.get(pk=occasion.course_id)
+    return course.get_translations(inclusive=True).live().filter(locale__language_code=language).first() or course
+
+
+def _absolute(path):
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def message_content(message):
+    """Subject, paragraphs and an optional call to action, in the active language."""
+    enrolment = message.enrolment
+    occasion = message.occasion
+    course = _course_page(occasion, message.language)
+    when = formatting.format_period(occasion.start, occasion.end)
+    values = {"course": course.title, "when": when, "place": occasion.place}
+    detail_url = _absolute(reverse("enrolment_detail", args=[enrolment.pk])) if enrolment else None
+    button = (_("See your enrolment"), detail_url) if detail_url else None
+    deadline = formatting.format_datetime(occasion.cancellation_deadline_at)
+
+    if message.kind == Kind.CONFIRMED:
+        subject = _("Enrolment confirmed: %(course)s") % values
+        paragraphs = [
+            _("You have a seat at %(course)s, %(when)s, %(place)s.") % values,
+            _("The attached calendar invitation keeps itself up to date if the time or place changes."),
+            _("If you cannot come, cancel by %(deadline)s so someone on the waiting list gets your seat.")
+            % {"deadline": deadline},
+        ]
+    elif message.kind == Kind.PENDING:
+        subject = _("Enrolment received: %(course)s") % values
+        paragraphs = [
+            _("We have received your enrolment in %(course)s, %(when)s.") % values,
+            _("The course owner approves enrolments; you will get an e-mail when they have decided."),
+        ]
+    elif message.kind == Kind.WAITLISTED:
+        subject = _("You are on the waiting list: %(course)s") % values
+        position = enrolment.waiting_position if enrolment else None
+        paragraphs = [
+            _("%(course)s, %(when)s, is full, so you are on the waiting list.") % values,
+            _("You are number %(position)s in line. Seats go to the waiting list in the order people joined.")
+            % {"position": position or "–"},
+        ]
+    elif message.kind == Kind.PROMOTED:
+        subject = _("You have a seat: %(course)s") % values
+        paragraphs = [
+            _("A seat has become free and it is yours: %(course)s, %(when)s, %(place)s.") % values,
+            _("If you cannot come, cancel by %(deadline)s so the next person gets the seat.") % {"deadline": deadline},
+        ]
+    elif message.kind == Kind.OFFERED:
+        subject = _("A seat is offered to you: %(course)s") % values
+        expires = formatting.format_datetime(enrolment.offer_expires_at) if enrolment.offer_expires_at else when
+        paragraphs = [
+            _("A seat has become free at %(course)s, %(when)s.") % values,
+            _("Accept it before %(expires)s; after that it goes to the next person in line.") % {"expires": expires},
+        ]
+        button = (_("Accept the seat"), detail_url)
+    elif message.kind == Kind.OFFER_EXPIRED:
+        subject = _("The offered seat has passed on: %(course)s") % values
+        paragraphs = [_("The seat offered to you at %(course)s was not accepted in time and has passed on.") % values]
+    elif message.kind == Kind.REJECTED:
+        subject = _("Enrolment not approved: %(course)s") % values
+        paragraphs = [_("Your enrolment in %(course)s, %(when)s, was not approved.") % values]
+        if enrolment.message:
+            paragraphs.append(_("Message from the course owner: %(message)s") % {"message": enrolment.message})
+    elif message.kind == Kind.CANCELLED:
+        subject = _("Cancellation confirmed: %(course)s") % values
+        paragraphs = [_("Your enrolment in %(course)s, %(when)s, is cancelled.") % values]
+        if enrolment.message:
+            paragraphs.append(_("Message from the course owner: %(message)s") % {"message": enrolment.message})
+    elif message.kind == Kind.OCCASION_CHANGED:
+        subject = _("Changed time or place: %(course)s") % values
+        paragraphs = [
+            _("%(course)s has a new time or place: %(when)s, %(place)s.") % values,
+            _("The attached calendar invitation updates the event in your calendar."),
+        ]
+    elif message.kind == Kind.OCCASION_CANCELLED:
+        subject = _("Cancelled: %(course)s") % values
+        paragraphs = [
+            _("%(course)s, %(when)s, has been cancelled by the organiser. We are sorry for the inconvenience.")
+            % values,
+        ]
+        if reason := (message.event.data.get("reason") if message.event else ""):
+            paragraphs.append(_("Message from the course owner: %(message)s") % {"message": reason})
+    elif message.kind == Kind.REMINDER:
+        subject = _("Reminder: %(course)s, %(when)s") % values
+        paragraphs = [_("Welcome to %(course)s, %(when)s, %(place)s.") % values]
+        if occasion.online_link:
+            paragraphs.append(_("Join online: %(link)s") % {"link": occasion.online_link})
+        paragraphs.append(_("If you cannot come, please cancel so someone else gets your seat."))
+    else:  # FOLLOW_UP
+        subject = _("Thank you for taking part: %(course)s") % values
+        paragraphs = [_("Thank you for taking part in %(course)s.") % values]
+        if course.evaluation_url:
+            paragraphs.append(_("Please tell us what you thought: %(link)s") % {"link": course.evaluation_url})
+        paragraphs.append(_("Course materials and your certificate of attendance are under My courses."))
+        button = (_("My courses"), _absolute(reverse("my_courses")))
+    return {"subject": subject, "paragraphs": paragraphs, "button": button, "course": course}
+
+
+def build_email(message):
+    """The e-mail for an outbox row: text and HTML, in the recipient's language, with an .ics if it fits."""
+    with translation.override(message.language):
+        content = message_content(message)
+        context = {**content, "site_url": settings.WAGTAILADMIN_BASE_URL, "message": message}
+        email = EmailMultiAlternatives(
+            subject=content["subject"],
+            body=render_to_string("email/message.txt", context),
+            to=[message.email],
+            headers={"X-ATMP-Message": message.key},
+        )
+        email.attach_alternative(render_to_string("email/message.html", context), "text/html")
+        method = CALENDAR_METHODS.get(message.kind)
+        if method:
+            calendar = occasion_calendar(
+                [(content["course"], message.occasion)],
+                method=method,
+                sequence=message.occasion.ical_sequence,
+                attendee=message.email,
+                cancelled=method == "CANCEL",
+            )
+            email.attach("invite.ics", calendar.to_ical(), f"text/calendar; method={method}; charset=utf-8")
+    return email
+
+
+# --- Sending -------------------------------------------------------------------------------------------
+
+
+def send(message_id, now=None):
+    """Send one outbox row if it is still queued. Returns "sent", "skipped", or raises SendFailed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # skip_locked: if another worker holds the row it is sending it; don't wait, don't send twice.
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .select_related("occasion", "enrolment", "event", "user")
+            .filter(pk=message_id, status=MessageStatus.QUEUED)
+            .first()
+        )
+        if message is None:
+            return "skipped"
+        message.attempts += 1
+        message.last_attempt_at = now
+        try:
+            build_email(message).send()
+        except TEMPORARY_ERRORS as error:
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+                message.status = MessageStatus.FAILED
+            message.save(update_fields=["attempts", "last_attempt_at", "last_error", "status"])
+            failed = message.status == MessageStatus.FAILED
+        else:
+            message.status = MessageStatus.SENT
+            message.sent_at = timezone.now()
+            message.last_error = ""
+            message.save(update_fields=["attempts", "last_attempt_at", "last_error", "status", "sent_at"])
+            return "sent"
+    if failed:
+        return "failed"
+    raise SendFailed(message.last_error)
+
+
+def resend(message_id):
+    """An organiser asks to send a message again (a failed one, or a copy of a sent one)."""
+    with transaction.atomic():
+        original = OutboxMessage.objects.select_for_update().get(pk=message_id)
+        if original.status == MessageStatus.FAILED:
+            original.status = MessageStatus.QUEUED
+            original.attempts = 0
+            original.save(update_fields=["status", "attempts"])
+            message = original
+        else:
+            copies = OutboxMessage.objects.filter(key__startswith=f"resend:{original.pk}:").count()
+            message = OutboxMessage.objects.create(
+                key=f"resend:{original.pk}:{copies + 1}",
+                kind=original.kind,
+                user=original.user,
+                email=original.user.email if original.user else original.email,
+                language=original.language,
+                occasion=original.occasion,
+                enrolment=original.enrolment,
+                event=original.event,
+                data=original.data,
+            )
+        transaction.on_commit(lambda: enqueue(message.pk))
+    return message
+
+
+def sweep(now=None):
+    """Re-enqueue rows nobody picked up (broker down at commit time) or left waiting after a crash."""
+    now = now or timezone.now()
+    stale = now - dt.timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER_SECONDS)
+    waiting = OutboxMessage.objects.filter(status=MessageStatus.QUEUED, created_at__lt=stale).exclude(
+        last_attempt_at__gte=stale
+    )
+    ids = list(waiting.values_list("pk", flat=True)[:1000])
+    for message_id in ids:
+        enqueue(message_id)
+    return len(ids)
+
+
+# --- Reminders and follow-ups (periodic, from the database) --------------------------------------------
+
+
+def reminder_due_at(start, days):
+    """The same wall-clock time `days` before the start, in Stockholm (so DST changes don't shift it)."""
+    local_start = timezone.localtime(start)
+    return (local_start - dt.timedelta(days=days)).astimezone(dt.UTC)
+
+
+def queue_reminders(now=None):
+    """Queue the reminders that are due. Idempotent: each (enrolment, days) reminder has one key."""
+    now = now or timezone.now()
+    horizon = now + dt.timedelta(days=91)
+    enrolments = (
+        Enrolment.objects.filter(
+            status=Enrolment.Status.CONFIRMED,
+            occasion__start__gt=now,
+            occasion__start__lte=horizon,
+            occasion__status="scheduled",
+        )
+        .select_related("occasion", "user")
+        .order_by("pk")
+    )
+    schedules = {}
+    queued = 0
+    with transaction.atomic():
+        for enrolment in enrolments:
+            course_id = enrolment.occasion.course_id
+            if course_id not in schedules:
+                schedules[course_id] = CoursePage.objects.get(pk=course_id).reminder_schedule
+            due = [
+                days
+                for days in schedules[course_id]
+                if enrolment.created_at < reminder_due_at(enrolment.occasion.start, days) <= now
+            ]
+            if not due:
+                continue
+            days = min(due)  # only the latest reminder that is due; older ones have lost their point
+            message = _queue(f"reminder:{enrolment.pk}:{days}", Kind.REMINDER, enrolment, data={"days": days})
+            queued += message.created_at >= now - dt.timedelta(seconds=5)
+    return queued
+
+
+def queue_follow_ups(now=None):
+    """Thank-you e-mails with the evaluation link, for occasions that ended in the last week."""
+    now = now or timezone.now()
+    enrolments = Enrolment.objects.filter(
+        status__in=[Enrolment.Status.CONFIRMED, Enrolment.Status.ATTENDED],
+        occasion__end__lte=now - dt.timedelta(hours=1),
+        occasion__end__gt=now - dt.timedelta(days=7),
+        occasion__status="scheduled",
+    ).select_related("occasion", "user")
+    with transaction.atomic():
+        for enrolment in enrolments:
+            _queue(f"follow_up:{enrolment.pk}", Kind.FOLLOW_UP, enrolment)
+    return enrolments.count()

@@ -1,0 +1,41 @@
+"""Celery tasks: they take ids, call services, and are safe to run twice."""
+
+from celery import shared_task
+from django.conf import settings
+
+from . import notifications, services
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=None,  # the outbox row counts attempts and gives up (status "failed")
+    rate_limit=settings.NOTIFICATION_RATE_LIMIT,
+)
+def send_outbox_message(self, message_id):
+    try:
+        return notifications.send(message_id)
+    except notifications.SendFailed as error:
+        # Back off 30 s, 1 min, 2 min, ... up to 30 min between attempts.
+        delay = min(30 * 2 ** min(self.request.retries, 6), 1800)
+        raise self.retry(exc=error, countdown=delay) from error
+
+
+@shared_task
+def sweep_outbox():
+    return notifications.sweep()
+
+
+@shared_task
+def queue_reminders():
+    return notifications.queue_reminders()
+
+
+@shared_task
+def queue_follow_ups():
+    return notifications.queue_follow_ups()
+
+
+@shared_task
+def expire_offers():
+    return services.expire_offers()
