@@ -29,7 +29,40 @@ def register_enrolment_actions(actions):
     actions.register_action("enrolment.occasion_changed", _("Tell about a change"), _("Told about a new time or place"))
 
 
+def courses_editable_by(user):
+    """Course pages this admin user may edit: all for superusers, their centres' for course owners."""
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    from courses.models import CoursePage
+
+    if user.is_superuser:
+        return CoursePage.objects.all()
+    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    return CoursePage.objects.filter(pk__in=editable.values("pk"))
+
+
+ORGANISER_ACTIONS = {
+    # action: (button label, service, allowed from these statuses)
+    "approve": (_("Approve enrolment"), "approve", [Enrolment.Status.PENDING]),
+    "reject": (_("Reject enrolment"), "reject", [Enrolment.Status.PENDING]),
+    "cancel": (_("Cancel enrolment"), "cancel", Enrolment.ACTIVE_STATUSES),
+}
+
+
+class EnrolmentIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        for action, (label, _service, statuses) in ORGANISER_ACTIONS.items():
+            if instance.status in statuses:
+                url = reverse("enrolments:act", args=[instance.pk, action])
+                buttons.append(ListingButton(label, url=url, icon_name="edit", priority=10))
+        return buttons
+
+
 class EnrolmentViewSet(ModelViewSet):
+    """Enrolments of the courses the user may edit. Changes go through the enrolment services (never a
+    plain edit form), so capacity, the waiting list, the audit log and the e-mails stay right."""
+
     model = Enrolment
     icon = "group"
     menu_label = _("Enrolments")
@@ -39,10 +72,50 @@ class EnrolmentViewSet(ModelViewSet):
     list_filter = ["status"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     inspect_view_enabled = True
-    form_fields = ["status", "message"]
+    create_view_enabled = False
+    index_view_class = EnrolmentIndexView
+    form_fields = []
 
     def get_queryset(self, request):
-        return Enrolment.objects.select_related("user", "occasion", "occasion__course")
+        courses = courses_editable_by(request.user)
+        return Enrolment.objects.filter(occasion__course__in=courses).select_related(
+            "user", "occasion", "occasion__course"
+        )
+
+    def get_urlpatterns(self):
+        from django.urls import path
+
+        return [*super().get_urlpatterns(), path("<int:pk>/<str:action>/", self.act_view, name="act")]
+
+    def act_view(self, request, pk, action):
+        """Approve, reject or cancel one enrolment, with an optional message to the person."""
+        from django.contrib import messages
+        from django.http import Http404
+        from django.shortcuts import redirect
+
+        from . import services
+
+        if action not in ORGANISER_ACTIONS:
+            raise Http404
+        enrolment = get_object_or_404(self.get_queryset(request), pk=pk)
+        label, service, statuses = ORGANISER_ACTIONS[action]
+        if request.method == "POST":
+            message = request.POST.get("message", "")[:2000]
+            try:
+                if service == "cancel":
+                    services.cancel(enrolment.pk, request.user, as_organiser=True, reason=message)
+                else:
+                    getattr(services, service)(enrolment.pk, request.user, message)
+            except services.EnrolmentError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request, _("Done: %(action)s for %(person)s.") % {"action": label, "person": enrolment.user}
+                )
+            return redirect(self.get_url_name("index"))
+        return TemplateResponse(
+            request, "enrolment/admin/act_confirm.html", {"enrolment": enrolment, "label": label, "view": self}
+        )
 
 
 @hooks.register("register_admin_viewset")
