@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("my-courses/", include("enrolment.urls")),
+    path("enrol/<int:occasion_id>/", enrolment_views.enrol_occasion, name="enrol"),
     # Page routes named like files (feed.ics, occasions/12.ics), which Wagtail's pattern does not match.
     re_path(r"^((?:[\w\-]+/)*[\w\-]+\.ics)$", catalogue_views.serve_page_file),
     path("", include(wagtail_urls)),

@@ -64,22 +64,26 @@ class SendFailed(Exception):
 # --- Queueing (inside the caller's transaction) --------------------------------------------------------
 
 
-def _queue(key, kind, enrolment, *, event=None, data=None):
-    """Write one outbox row (once per key) and enqueue it after commit."""
+def _queue(key, kind, enrolment, *, event=None, data=None, new_key=False):
+    """Write one outbox row (once per key) and enqueue it after commit.
+
+    `new_key`: the key cannot exist yet (it names a new event), so skip the lookup.
+    """
     user = enrolment.user
-    message, created = OutboxMessage.objects.get_or_create(
-        key=key,
-        defaults={
-            "kind": kind,
-            "user": user,
-            "email": user.email,
-            "language": user.preferred_language or settings.LANGUAGE_CODE,
-            "occasion_id": enrolment.occasion_id,
-            "enrolment": enrolment,
-            "event": event,
-            "data": data or {},
-        },
-    )
+    fields = {
+        "kind": kind,
+        "user": user,
+        "email": user.email,
+        "language": user.preferred_language or settings.LANGUAGE_CODE,
+        "occasion_id": enrolment.occasion_id,
+        "enrolment": enrolment,
+        "event": event,
+        "data": data or {},
+    }
+    if new_key:
+        message, created = OutboxMessage.objects.create(key=key, **fields), True
+    else:
+        message, created = OutboxMessage.objects.get_or_create(key=key, defaults=fields)
     if created:
         transaction.on_commit(lambda: enqueue(message.pk))
     return message
@@ -92,7 +96,8 @@ def queue_for_event(event):
         return None
     enrolment = event.enrolment
     sequence = event.data.get("sequence", "")
-    return _queue(f"event:{event.pk}:{enrolment.user_id}:{kind}:{sequence}", kind, enrolment, event=event)
+    key = f"event:{event.pk}:{enrolment.user_id}:{kind}:{sequence}"
+    return _queue(key, kind, enrolment, event=event, new_key=True)
 
 
 def enqueue(message_id):
@@ -220,6 +225,8 @@ def build_email(message):
         )
         email.attach_alternative(render_to_string("email/message.html", context), "text/html")
         method = CALENDAR_METHODS.get(message.kind)
+        if method == "REQUEST" and getattr(message.enrolment, "status", None) != Enrolment.Status.CONFIRMED:
+            method = None  # told of a change while waiting or awaiting approval: no seat, no calendar event
         if method:
             calendar = occasion_calendar(
                 [(content["course"], message.occasion)],
@@ -239,9 +246,10 @@ def send(message_id, now=None):
     """Send one outbox row if it is still queued. Returns "sent", "skipped", or raises SendFailed."""
     now = now or timezone.now()
     with transaction.atomic():
-        # skip_locked: if another worker holds the row it is sending it; don't wait, don't send twice.
+        # skip_locked: if another worker holds the row it is sending it; don't wait, don't send twice. Only this
+        # row (`of`): PostgreSQL cannot lock the nullable side of the outer joins to enrolment, event and user.
         message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("occasion", "enrolment", "event", "user")
             .filter(pk=message_id, status=MessageStatus.QUEUED)
             .first()

@@ -10,6 +10,7 @@ quotas, so seats taken never exceed capacity whatever the concurrency. Each chan
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -126,7 +127,8 @@ def clean_answers(course, answers):
     return cleaned
 
 
-def _check_can_enrol(user, occasion, course, now):
+def _check_person(user, course):
+    """What does not depend on seats: checked before taking the lock, so the lock is held briefly."""
     if not user.is_authenticated:
         raise EnrolmentError(_("Log in to enrol."), code="login")
     if not is_email_verified(user):
@@ -135,14 +137,28 @@ def _check_can_enrol(user, occasion, course, now):
         raise EnrolmentError(_("Complete your profile before you enrol."), code="profile")
     if not course.live:
         raise EnrolmentError(_("This course is not published."), code="not_found")
+    if reason := check_eligibility(user, course):
+        raise EnrolmentError(reason, code="ineligible")
+
+
+def _check_occasion(occasion, now):
+    """The occasion's own state, read under the lock (an organiser may cancel it at any moment)."""
     if occasion.is_cancelled:
         raise EnrolmentError(_("This occasion has been cancelled."), code="cancelled")
     if occasion.enrolment_opens and now < occasion.enrolment_opens:
         raise EnrolmentError(_("Enrolment has not opened yet."), code="not_open")
     if now >= occasion.closes_at:
         raise EnrolmentError(_("Enrolment for this occasion has closed."), code="closed")
-    if reason := check_eligibility(user, course):
-        raise EnrolmentError(reason, code="ineligible")
+
+
+def seat_state(occasion, user):
+    """(seats taken, anyone waiting, the person's active enrolment id) in one query."""
+    state = Enrolment.objects.filter(occasion=occasion).aggregate(
+        taken=Count("pk", filter=Q(status__in=Enrolment.SEAT_STATUSES)),
+        waiting=Count("pk", filter=Q(status=Status.WAITING)),
+        mine=Max("pk", filter=Q(user=user, status__in=Enrolment.ACTIVE_STATUSES)),
+    )
+    return state["taken"], state["waiting"] > 0, state["mine"]
 
 
 # --- Operations ---------------------------------------------------------------------------------------
@@ -155,21 +171,32 @@ def enrol(user, occasion_id, answers=None, *, page=None, now=None):
     language) are the ones answered. The rules come from the course itself.
     """
     now = now or timezone.now()
+    course_id = Occasion.objects.filter(pk=occasion_id).values_list("course_id", flat=True).first()
+    if course_id is None:
+        raise EnrolmentError(_("This occasion does not exist."), code="not_found")
+    course = page if page is not None and page.pk == course_id else CoursePage.objects.get(pk=course_id)
+    if page is None or page.translation_key != course.translation_key:
+        page = course
+    _check_person(user, page)
+    cleaned = clean_answers(page, answers)
     try:
         with transaction.atomic():
             occasion = lock_occasion(occasion_id)
-            course = course_of(occasion)
-            if page is None or page.translation_key != course.translation_key:
-                page = course
-            _check_can_enrol(user, occasion, page, now)
-            cleaned = clean_answers(page, answers)
-            existing = Enrolment.objects.filter(user=user, occasion=occasion).active().first()
-            if existing:
+            Occasion.course.field.set_cached_value(occasion, course)
+            _check_occasion(occasion, now)
+            if not occasion.announced:
+                # Never published since it was made (demo data, imports, rows older than `announced`): what
+                # this person is told now is what was announced, so the next change is announced too.
+                occasion.announced = occasion.logistics_fingerprint
+                occasion.save(update_fields=["announced"])
+            taken, anyone_waiting, existing_id = seat_state(occasion, user)
+            if existing_id:
                 raise EnrolmentError(
-                    _("You are already enrolled in this occasion."), code="already_enrolled", enrolment=existing
+                    _("You are already enrolled in this occasion."),
+                    code="already_enrolled",
+                    enrolment=Enrolment.objects.get(pk=existing_id),
                 )
-            anyone_waiting = Enrolment.objects.filter(occasion=occasion).waiting_in_line().exists()
-            has_seat = occasion.capacity is None or (seats_taken(occasion) < occasion.capacity and not anyone_waiting)
+            has_seat = occasion.capacity is None or (taken < occasion.capacity and not anyone_waiting)
             if not has_seat:
                 status, kind = Status.WAITING, Kind.WAITLISTED
             elif course.requires_approval:

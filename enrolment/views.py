@@ -17,7 +17,7 @@ from wagtail.documents import get_document_model
 from wagtail.documents.views.serve import serve as wagtail_serve_document
 
 from catalogue.ical import calendar_response, occasion_calendar
-from courses.models import CoursePage
+from courses.models import CoursePage, Occasion
 
 from . import access, services
 from .forms import EnrolmentForm
@@ -72,6 +72,20 @@ def enrol(request, page, occasion):
     )
     response.status_code = status
     return _private(response)
+
+
+def enrol_occasion(request, occasion_id):
+    """The enrolment form by occasion id: a plain URL, without walking the page tree on every POST."""
+    occasion = get_object_or_404(Occasion.objects.select_related("course"), pk=occasion_id)
+    course = occasion.course
+    page = (
+        CoursePage.objects.live()
+        .filter(translation_key=course.translation_key, locale__language_code=request.LANGUAGE_CODE)
+        .first()
+    )
+    if page is None and not course.live:
+        raise Http404
+    return enrol(request, page or course, occasion)
 
 
 def _course_page_for(enrolment, language_code):

@@ -75,6 +75,8 @@ class EnrolmentViewSet(ModelViewSet):
     create_view_enabled = False
     index_view_class = EnrolmentIndexView
     form_fields = []
+    # Enrolments reference nothing editors need a usage count for; indexing them would run inside the seat lock.
+    add_to_reference_index = False
 
     def get_queryset(self, request):
         courses = courses_editable_by(request.user)
@@ -169,6 +171,7 @@ class OutboxViewSet(ModelViewSet):
     create_view_enabled = False
     index_view_class = OutboxIndexView
     form_fields = []
+    add_to_reference_index = False
 
     def get_queryset(self, request):
         return OutboxMessage.objects.select_related("occasion", "occasion__course", "user")

@@ -25,14 +25,20 @@ Status = Enrolment.Status
 @pytest.fixture
 def slow_count(monkeypatch):
     """Make the seat count take a moment, as it would under load."""
-    real = services.seats_taken
+    real_count, real_state = services.seats_taken, services.seat_state
 
     def seats_taken(occasion):
-        taken = real(occasion)
+        taken = real_count(occasion)
         time.sleep(0.02)
         return taken
 
+    def seat_state(occasion, user):
+        state = real_state(occasion, user)
+        time.sleep(0.02)
+        return state
+
     monkeypatch.setattr(services, "seats_taken", seats_taken)
+    monkeypatch.setattr(services, "seat_state", seat_state)
 
 
 @pytest.fixture
