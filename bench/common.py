@@ -77,7 +77,11 @@ class BenchEnv:
         manage = [sys.executable, str(REPO / "manage.py")]
         jobs = {
             "migrate": subprocess.Popen(
-                [*manage, "migrate", "--noinput"], cwd=REPO, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+                [*manage, "migrate", "--noinput"],
+                cwd=REPO,
+                env=self.env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
             ),
             # Production stores static files with a manifest: without it every {% static %} raises (a 500).
             "collectstatic": subprocess.Popen(
@@ -131,11 +135,12 @@ class BenchEnv:
     @contextlib.contextmanager
     def gunicorn(self, workers=2, port=None):
         server = Gunicorn(self.env, workers=workers, port=port or free_port())
-        server.start()
         try:
+            server.start()
             yield server
         finally:
             server.stop()
+            server.discard_log()
 
 
 def free_port():
@@ -191,13 +196,23 @@ class Gunicorn:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
+    def discard_log(self):
+        """Delete the server log, unless it holds tracebacks worth reading."""
+        self.log.close()
+        if self.server_errors():
+            print(f"gunicorn log kept: {self.log.name}")
+        else:
+            Path(self.log.name).unlink(missing_ok=True)
+
     def log_tail(self, lines=40):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         return "\n".join(Path(self.log.name).read_text(errors="replace").splitlines()[-lines:])
 
     def server_errors(self):
         """Tracebacks gunicorn or Django wrote (5xx responses leave one)."""
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         return Path(self.log.name).read_text(errors="replace").count("Traceback")
 
 

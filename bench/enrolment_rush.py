@@ -14,6 +14,7 @@ import string
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -22,10 +23,23 @@ from common import BenchEnv, LoadResult, Request, Row, in_second_process, print_
 
 PRETIX_RATE, PRETIX_P95 = 29, 3.0  # attempts/s and seconds: pretix, PostgreSQL + Redis + 2 gunicorn workers
 CSRF_CHARS = string.ascii_letters + string.digits
+PROBE_PEOPLE = 25  # enrol in-process on a third occasion, to count queries and time one enrolment
+
+
+@dataclass
+class Scenario:
+    path: str  # the rush occasion's enrol URL
+    probe_path: str
+    rush: object
+    ceiling: object
+    users: list  # the people in the rush
+    sessions: list
+    probe_sessions: list
 
 
 def build(attempts, seats):
-    """The site, one course with two occasions of `seats` seats, and `attempts` people ready to enrol."""
+    """The site, one course with three occasions of `seats` seats (rush, ceiling, in-process probe), and
+    `attempts` people ready to enrol (verified e-mail, complete profile, logged in), plus a few for the probe."""
     from allauth.account.models import EmailAddress
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
@@ -39,6 +53,7 @@ def build(attempts, seats):
     course = create_course(site.catalogue["sv"], title="CAR-T-cellsbehandling för sjuksköterskor")
     rush = OccasionFactory(course=course, capacity=seats)
     ceiling = OccasionFactory(course=course, capacity=seats, start=rush.start + dt.timedelta(days=7))
+    probe = OccasionFactory(course=course, capacity=seats, start=rush.start + dt.timedelta(days=14))
     profession = AudienceFactory(name="Sjuksköterskor", slug="nurses")
 
     password = make_password("bench-password")  # one hash for all: hashing is slow by design
@@ -56,7 +71,7 @@ def build(attempts, seats):
                 privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
                 privacy_accepted_at=now,
             )
-            for number in range(attempts)
+            for number in range(attempts + PROBE_PEOPLE)
         ],
         batch_size=1000,
     )
@@ -64,8 +79,15 @@ def build(attempts, seats):
         [EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users], batch_size=1000
     )
     sessions = logged_in_sessions(users)
-    path = f"{course.url}occasions/{rush.pk}/enrol/"
-    return path, rush, ceiling, users, sessions
+    return Scenario(
+        path=f"/sv/enrol/{rush.pk}/",
+        probe_path=f"/sv/enrol/{probe.pk}/",
+        rush=rush,
+        ceiling=ceiling,
+        users=users[:attempts],
+        sessions=sessions[:attempts],
+        probe_sessions=sessions[attempts:],
+    )
 
 
 def logged_in_sessions(users):
@@ -100,7 +122,10 @@ def logged_in_sessions(users):
     expires = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     keys = [get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789") for _ in data]
     model.objects.bulk_create(
-        [model(session_key=key, session_data=encoder.encode(values), expire_date=expires) for key, values in zip(keys, data, strict=True)],
+        [
+            model(session_key=key, session_data=encoder.encode(values), expire_date=expires)
+            for key, values in zip(keys, data, strict=True)
+        ],
         batch_size=1000,
     )
     return keys
@@ -120,11 +145,10 @@ def enrol_requests(path, sessions):
     return requests
 
 
-def sql_ceiling(database_url, occasion_id, user_ids, seats, concurrency):
+def sql_ceiling(database_url, occasion_id, user_ids, seats, seat_statuses, concurrency):
     """The seat decision alone, as the service makes it, in raw SQL from `concurrency` threads (own connections)."""
     import psycopg
 
-    seat_statuses = ["pending", "confirmed", "offered", "attended", "no_show"]
     counter = iter(range(len(user_ids)))
     lock = threading.Lock()
     barrier = threading.Barrier(concurrency + 1)
@@ -163,8 +187,44 @@ def sql_ceiling(database_url, occasion_id, user_ids, seats, concurrency):
     return LoadResult(samples, max(start + latency for start, latency, _ in samples))
 
 
+def probe_in_process(requests):
+    """Send the probe's enrol POSTs through Django in this process: SQL statements per enrolment (all, and those
+    made while the occasion is locked, up to COMMIT) and the mean time per enrolment."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+
+    def post(request):
+        client.cookies.clear()
+        for part in request.headers["Cookie"].split("; "):
+            name, value = part.split("=", 1)
+            client.cookies[name] = value
+        response = client.post(request.path, data=request.body, content_type=request.headers["Content-Type"])
+        if response.status_code != 302:
+            raise RuntimeError(f"in-process enrol answered {response.status_code}")
+
+    for request in requests[:3]:  # warm
+        post(request)
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        post(requests[3])
+    # BEGIN and COMMIT do not pass through execute wrappers: count them by hand.
+    locked_at = next(i for i, sql in enumerate(statements) if "FOR UPDATE" in sql)
+    rest = requests[4:]
+    started = time.perf_counter()
+    for request in rest:
+        post(request)
+    return len(statements) + 2, len(statements) - locked_at + 1, (time.perf_counter() - started) / len(rest) * 1000
+
+
 def check_invariants(occasion, users, seats, result):
-    """(description, passed) for each invariant of the rush occasion."""
+    """(description, passed) for each invariant of the rush occasion (the ceiling's occasion is not checked)."""
     from django.db.models import Count
 
     from enrolment.models import Enrolment
@@ -174,7 +234,10 @@ def check_invariants(occasion, users, seats, result):
     confirmed = statuses.count(Enrolment.Status.CONFIRMED)
     holding = sum(status in Enrolment.SEAT_STATUSES for status in statuses)
     per_user = dict(
-        Enrolment.objects.filter(occasion=occasion).values("user_id").annotate(n=Count("pk")).values_list("user_id", "n")
+        Enrolment.objects.filter(occasion=occasion)
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values_list("user_id", "n")
     )
     once = sum(per_user.get(user.pk) == 1 for user in users)
     first_waiting = statuses.index(Enrolment.Status.WAITING) if Enrolment.Status.WAITING in statuses else len(statuses)
@@ -183,8 +246,14 @@ def check_invariants(occasion, users, seats, result):
     )
     server_errors = sum(status >= 500 or status == 0 for _start, _latency, status in result.samples)
     return [
-        (f"confirmed == seats: {confirmed} confirmed, {holding} holding seats, {seats} seats", confirmed == holding == seats),
-        (f"each person exactly one enrolment: {once} of {len(users)} ({len(rows)} rows)", once == len(users) == len(rows)),
+        (
+            f"confirmed == seats: {confirmed} confirmed, {holding} holding seats, {seats} seats",
+            confirmed == holding == seats,
+        ),
+        (
+            f"each person exactly one enrolment: {once} of {len(users)} ({len(rows)} rows)",
+            once == len(users) == len(rows),
+        ),
         (
             f"waiting list in arrival order: {first_waiting} confirmed, then {len(statuses) - first_waiting} waiting "
             "(by id)",
@@ -206,39 +275,53 @@ def main():
     try:
         bench.prepare()
         started = time.perf_counter()
-        path, rush, ceiling, users, sessions = build(args.attempts, args.seats)
-        requests = enrol_requests(path, sessions)
+        scenario = build(args.attempts, args.seats)
+        requests = enrol_requests(scenario.path, scenario.sessions)
         bench.analyze()
-        print(f"{args.attempts} people with sessions, 2 occasions of {args.seats} seats in {time.perf_counter() - started:.1f} s")
+        print(
+            f"{args.attempts} people with sessions, 3 occasions of {args.seats} seats "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
 
-        ceiling_result = in_second_process(
-            sql_ceiling, bench.database_url, ceiling.pk, [user.pk for user in users], args.seats, args.concurrency
+        from enrolment.models import Enrolment
+
+        user_ids = [user.pk for user in scenario.users]
+        seat_statuses = [str(status) for status in Enrolment.SEAT_STATUSES]
+        ceiling = in_second_process(
+            sql_ceiling, bench.database_url, scenario.ceiling.pk, user_ids, args.seats, seat_statuses, args.concurrency
         )
         with bench.gunicorn() as server:
             # Warm both workers (imports, templates, Wagtail's site cache) with the enrol form: no writes.
-            warm = [Request("GET", path, {"Cookie": request.headers["Cookie"]}) for request in requests[:20]]
+            warm = [Request("GET", scenario.path, {"Cookie": request.headers["Cookie"]}) for request in requests[:20]]
             warm_result = run_load(server.port, warm, concurrency=4)
             if set(warm_result.statuses()) != {200}:
-                raise RuntimeError(f"warm-up GETs of {path} answered {warm_result.statuses()}:\n{server.log_tail()}")
+                raise RuntimeError(f"warm-up GETs answered {warm_result.statuses()}:\n{server.log_tail()}")
             result = run_load(server.port, requests, concurrency=args.concurrency)
             tracebacks = server.server_errors()
+        queries, locked, enrol_ms = probe_in_process(enrol_requests(scenario.probe_path, scenario.probe_sessions))
 
         print()
-        print(f"Enrolment rush: {args.attempts} attempts by {args.attempts} people on {args.seats} seats, "
-              f"{args.concurrency} concurrent clients, gunicorn -w 2 (sync), PostgreSQL")
+        print(
+            f"Enrolment rush: {args.attempts} attempts by {args.attempts} people on {args.seats} seats, "
+            f"{args.concurrency} concurrent clients, gunicorn -w 2 (sync), PostgreSQL"
+        )
         print_table(
             [
-                Row("enrol over HTTP (POST → 302)", result, ceiling_result),
-                Row("ceiling: lock + count + insert in raw SQL", ceiling_result),
+                Row("enrol over HTTP (POST, 302)", result, ceiling),
+                Row("ceiling: lock + count + insert in raw SQL", ceiling),
             ],
             unit="attempts/s",
         )
         print(
             f"pretix reference: {PRETIX_RATE} attempts/s, p95 {PRETIX_P95:.0f} s; the aim (10×) is "
-            f"{PRETIX_RATE * 10} attempts/s; this run is {result.rate / PRETIX_RATE:.1f}× pretix"
+            f"{PRETIX_RATE * 10} attempts/s; this run: {result.rate / PRETIX_RATE:.2f}× pretix"
+        )
+        print(
+            f"one enrolment in-process (test client, no HTTP): {queries} SQL statements, {locked} of them while "
+            f"the occasion is locked (up to COMMIT); {enrol_ms:.1f} ms"
         )
         print()
-        checks = check_invariants(rush, users, args.seats, result)
+        checks = check_invariants(scenario.rush, scenario.users, args.seats, result)
         if tracebacks:
             checks.append((f"server log has {tracebacks} tracebacks", False))
         for description, passed in checks:

@@ -5,7 +5,7 @@ Ceiling, measured in the same run right after each page: the same bytes served a
 gunicorn and WhiteNoise. Also the SQL queries per page and the render time in this process (Django test
 client against the same database).
 
-    .venv/bin/python bench/pages.py [--duration 7] [--requests 2000] [--concurrency 16]
+    .venv/bin/python bench/pages.py [--duration 6] [--requests 2000] [--concurrency 16]
 """
 
 import argparse
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BenchEnv, Request, Row, free_port, print_table, run_load  # noqa: E402
 
 PRETIX_RATE = 24  # req/s: pretix's event page, PostgreSQL + Redis + 2 gunicorn workers
-RENDERS = 15  # in-process renders timed per page
+RENDERS = 10  # in-process renders timed per page
 
 
 def build_content():
@@ -41,6 +41,7 @@ def build_content():
 def build_with_factories(count=30):
     import datetime as dt
 
+    from catalogue.setup import ensure_site
     from courses.factories import (
         AudienceFactory,
         CentreFactory,
@@ -52,8 +53,6 @@ def build_with_factories(count=30):
         translate_snippet,
     )
     from courses.models import CourseFormat
-
-    from catalogue.setup import ensure_site
 
     site = ensure_site()
     centres = []
@@ -92,7 +91,9 @@ def build_with_factories(count=30):
         )
         for occasion in range(1 + number % 3):
             start = future_morning(days=14 + 9 * number + 40 * occasion)
-            OccasionFactory(course=course, start=start, end=start + dt.timedelta(hours=7), capacity=[12, 24, 30][occasion])
+            OccasionFactory(
+                course=course, start=start, end=start + dt.timedelta(hours=7), capacity=[12, 24, 30][occasion]
+            )
         translate_course(
             course,
             "en",
@@ -158,7 +159,7 @@ def measure_in_process(pages, host, static_root):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=7.0, help="seconds per page (and per ceiling) at most")
+    parser.add_argument("--duration", type=float, default=6.0, help="seconds per page (and per ceiling) at most")
     parser.add_argument("--requests", type=int, default=2000, help="requests per page (and per ceiling) at most")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--database", default="atmp_bench_pages")
@@ -176,29 +177,47 @@ def main():
         # The host gunicorn will be asked for, so the saved HTML is byte for byte what it serves.
         measured = measure_in_process(pages, f"127.0.0.1:{port}", bench.static_root)
 
-        rows, statuses = [], Counter()
+        rows, statuses, differ = [], Counter(), []
         with bench.gunicorn(port=port) as server:
             for name, path, static_path, *_ in measured:
                 static_url = f"/static/{static_path}"
                 run_load(port, [Request("GET", path), Request("GET", static_url)], concurrency=2, total=20)  # warm
-                page = run_load(port, [Request("GET", path)], concurrency=args.concurrency, total=args.requests,
-                                duration=args.duration)
-                ceiling = run_load(port, [Request("GET", static_url)], concurrency=args.concurrency,
-                                   total=args.requests, duration=args.duration)
+                if server.get(path)[1] != server.get(static_url)[1]:
+                    differ.append(name)
+                page = run_load(
+                    port,
+                    [Request("GET", path)],
+                    concurrency=args.concurrency,
+                    total=args.requests,
+                    duration=args.duration,
+                )
+                ceiling = run_load(
+                    port,
+                    [Request("GET", static_url)],
+                    concurrency=args.concurrency,
+                    total=args.requests,
+                    duration=args.duration,
+                )
                 statuses.update({f"page {code}": n for code, n in page.statuses().items()})
                 statuses.update({f"static {code}": n for code, n in ceiling.statuses().items()})
                 rows += [Row(name, page, ceiling), Row("  ceiling: same bytes as a static file", ceiling)]
             tracebacks = server.server_errors()
 
         print()
-        print(f"Pages: uncached, {args.concurrency} concurrent clients, at most {args.duration:g} s or "
-              f"{args.requests} requests each, gunicorn -w 2 (sync), PostgreSQL; ceiling: WhiteNoise, same gunicorn")
+        print(
+            f"Pages: uncached, {args.concurrency} concurrent clients, at most {args.duration:g} s or "
+            f"{args.requests} requests each, gunicorn -w 2 (sync), PostgreSQL; ceiling: WhiteNoise, same gunicorn"
+        )
         print_table(rows)
         print(f"pretix reference: event page {PRETIX_RATE} req/s; the aim (10×) is {PRETIX_RATE * 10} req/s")
         print(f"responses: {dict(sorted(statuses.items()))}")
+        identical = f"all but {', '.join(differ)}" if differ else "all"
+        print(f"static copies byte-identical to the pages gunicorn serves: {identical}")
         print()
-        print(f"{'in-process (Django test client, same database)':48} {'queries':>7} {'render ms':>9} {'KiB':>6} "
-              f"{'courses':>7}")
+        print(
+            f"{'in-process (Django test client, same database)':48} {'queries':>7} {'render ms':>9} {'KiB':>6} "
+            f"{'courses':>7}"
+        )
         for name, _path, _static, queries, render_ms, size, courses in measured:
             print(f"{name:48} {queries:7d} {render_ms:9.1f} {size / 1024:6.1f} {courses:7d}")
         failed = [code for code in statuses if not code.endswith(" 200")]
