@@ -17,9 +17,10 @@ from courses.models import Centre
 
 from . import services
 from .forms import CatalogueFilterForm
+from .page_cache import CachedPageMixin
 
 
-class HomePage(Page):
+class HomePage(CachedPageMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
@@ -44,7 +45,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(CachedPageMixin, Page):
     """A page of text: about the network, privacy notice, accessibility statement."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -61,7 +62,7 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
-class CatalogueIndexPage(RoutablePageMixin, Page):
+class CatalogueIndexPage(CachedPageMixin, RoutablePageMixin, Page):
     intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
 
     parent_page_types = ["catalogue.HomePage"]

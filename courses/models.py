@@ -30,6 +30,8 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from catalogue.page_cache import CachedPageMixin
+
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, EnrolmentQuestionsBlock
 from .panels import TranslationStatusPanel
 
@@ -217,7 +219,7 @@ class CoursePageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class CoursePage(RoutablePageMixin, Page):
+class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
     summary = models.TextField(
         _("summary"), max_length=400, help_text=_("One or two sentences shown in the catalogue.")
     )

@@ -183,6 +183,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 PRIVACY_NOTICE_VERSION = "2026-11"
 LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL  # private pages use the same (allauth) login as everything else
 
 # Optional single sign-on: a region's OpenID Connect identity provider, configured without code.
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
@@ -240,6 +241,8 @@ CELERY_BEAT_SCHEDULE = {
 NOTIFICATION_RATE_LIMIT = os.environ.get("NOTIFICATION_RATE_LIMIT") or None  # e.g. "30/m" per worker for strict relays
 NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "8"))
 NOTIFICATION_SWEEP_AFTER_SECONDS = int(os.environ.get("NOTIFICATION_SWEEP_AFTER_SECONDS", "120"))
+# Back-off between attempts: base, 2×base, 4×base, ... up to 30 min (30 s gives 30 s, 1 min, 2 min, ...).
+NOTIFICATION_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
 
 LOGGING = {
     "version": 1,
@@ -256,4 +259,6 @@ LOGGING = {
 
 # Catalogue
 CATALOGUE_PAGE_SIZE = 12
+# Anonymous visitors get pages at most this old (seat badges); 0 turns the page cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
 FEW_SEATS_LEFT = 3  # at or below this many seats an occasion shows "Few seats left"

@@ -14,3 +14,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/atmp-test-media")  # noqa: S108
+PAGE_CACHE_SECONDS = 0  # tests of the cache turn it on themselves
