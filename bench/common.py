@@ -133,8 +133,8 @@ class BenchEnv:
         shutil.rmtree(self.static_root, ignore_errors=True)
 
     @contextlib.contextmanager
-    def gunicorn(self, workers=2, port=None):
-        server = Gunicorn(self.env, workers=workers, port=port or free_port())
+    def gunicorn(self, workers=2, port=None, **extra_env):
+        server = Gunicorn({**self.env, **extra_env}, workers=workers, port=port or free_port())
         try:
             server.start()
             yield server

@@ -177,36 +177,41 @@ def main():
         # The host gunicorn will be asked for, so the saved HTML is byte for byte what it serves.
         measured = measure_in_process(pages, f"127.0.0.1:{port}", bench.static_root)
 
-        rows, statuses, differ = [], Counter(), []
-        with bench.gunicorn(port=port) as server:
-            for name, path, static_path, *_ in measured:
-                static_url = f"/static/{static_path}"
-                run_load(port, [Request("GET", path), Request("GET", static_url)], concurrency=2, total=20)  # warm
-                if server.get(path)[1] != server.get(static_url)[1]:
-                    differ.append(name)
-                page = run_load(
-                    port,
-                    [Request("GET", path)],
-                    concurrency=args.concurrency,
-                    total=args.requests,
-                    duration=args.duration,
-                )
-                ceiling = run_load(
-                    port,
-                    [Request("GET", static_url)],
-                    concurrency=args.concurrency,
-                    total=args.requests,
-                    duration=args.duration,
-                )
-                statuses.update({f"page {code}": n for code, n in page.statuses().items()})
-                statuses.update({f"static {code}": n for code, n in ceiling.statuses().items()})
-                rows += [Row(name, page, ceiling), Row("  ceiling: same bytes as a static file", ceiling)]
-            tracebacks = server.server_errors()
+        rows, statuses, differ, tracebacks = [], Counter(), [], 0
+        for mode, cache_seconds in (("uncached", "0"), ("cached", "30")):
+            with bench.gunicorn(port=port, PAGE_CACHE_SECONDS=cache_seconds) as server:
+                for name, path, static_path, *_ in measured:
+                    static_url = f"/static/{static_path}"
+                    run_load(port, [Request("GET", path), Request("GET", static_url)], concurrency=2, total=20)
+                    if mode == "uncached" and server.get(path)[1] != server.get(static_url)[1]:
+                        differ.append(name)
+                    page = run_load(
+                        port,
+                        [Request("GET", path)],
+                        concurrency=args.concurrency,
+                        total=args.requests,
+                        duration=args.duration,
+                    )
+                    ceiling = run_load(
+                        port,
+                        [Request("GET", static_url)],
+                        concurrency=args.concurrency,
+                        total=args.requests,
+                        duration=args.duration,
+                    )
+                    statuses.update({f"page {code}": n for code, n in page.statuses().items()})
+                    statuses.update({f"static {code}": n for code, n in ceiling.statuses().items()})
+                    rows += [
+                        Row(f"{name} ({mode})", page, ceiling),
+                        Row("  ceiling: same bytes as a static file", ceiling),
+                    ]
+                tracebacks += server.server_errors()
 
         print()
         print(
-            f"Pages: uncached, {args.concurrency} concurrent clients, at most {args.duration:g} s or "
-            f"{args.requests} requests each, gunicorn -w 2 (sync), PostgreSQL; ceiling: WhiteNoise, same gunicorn"
+            f"Pages: uncached and cached (anonymous page cache), {args.concurrency} concurrent clients, at most "
+            f"{args.duration:g} s or {args.requests} requests each, gunicorn -w 2 (sync), PostgreSQL; "
+            "ceiling: WhiteNoise, same gunicorn"
         )
         print_table(rows)
         print(f"pretix reference: event page {PRETIX_RATE} req/s; the aim (10×) is {PRETIX_RATE * 10} req/s")

@@ -36,6 +36,7 @@ def _cacheable_request(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
+        and request.path_info.startswith(("/sv/", "/en/"))
         and not request.user.is_authenticated
         and "messages" not in request.COOKIES
         and not getattr(request, "is_preview", False)
@@ -53,30 +54,37 @@ def _cacheable_response(response):
     )
 
 
-def serve(request, render):
-    """The cached response for this anonymous request, or `render()` (cached when it may be)."""
-    if not _cacheable_request(request):
-        return render()
-    key = _key(request)
-    cached = cache.get(key)
-    if cached is not None:
-        content, content_type, language = cached
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Language"] = language
-        response["X-Page-Cache"] = "hit"
+class PageCacheMiddleware:
+    """Answers anonymous requests from the cache before any routing; stores pages that opted in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        key = _key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type, language = cached
+            response = HttpResponse(content, content_type=content_type)
+            response["Content-Language"] = language
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if getattr(response, "page_cache", False) and _cacheable_response(response):
+            language = response.get("Content-Language", getattr(request, "LANGUAGE_CODE", ""))
+            cache.set(key, (response.content, response["Content-Type"], language), settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
         return response
-    response = render()
-    if hasattr(response, "render") and not response.is_rendered:
-        response.render()
-    if _cacheable_response(response):
-        language = response.get("Content-Language", getattr(request, "LANGUAGE_CODE", ""))
-        cache.set(key, (response.content, response["Content-Type"], language), settings.PAGE_CACHE_SECONDS)
-        response["X-Page-Cache"] = "miss"
-    return response
 
 
 class CachedPageMixin:
-    """Serve this page type through the anonymous page cache."""
+    """Let the page cache keep this page type's public responses (see PageCacheMiddleware)."""
 
     def serve(self, request, *args, **kwargs):
-        return serve(request, lambda: super(CachedPageMixin, self).serve(request, *args, **kwargs))
+        response = super().serve(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        response.page_cache = True
+        return response
