@@ -103,3 +103,11 @@ def catalogue_en(site):
 @pytest.fixture
 def db_vendor(db):
     return connection.vendor
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (allauth rate limits, the page cache)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -15,3 +15,6 @@ STORAGES = {
 }
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/atmp-test-media")  # noqa: S108
 PAGE_CACHE_SECONDS = 0  # tests of the cache turn it on themselves
+# Tests keep the Django cache in memory even when REDIS_URL is set for the broker: allauth's rate limits
+# and the page cache must not carry over from one test run (or test) to the next.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

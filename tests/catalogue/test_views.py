@@ -92,8 +92,7 @@ def test_catalogue_without_matches_says_so(client):
     ],
 )
 def test_bad_filter_gives_the_page_with_a_message(client, query, message):
-    course_on(title="Cellterapi")
-    translate_course(course_on(title="Genterapi"), "en", title="Gene therapy")
+    translate_course(course_on(title="Genterapi", revision=False), "en", title="Gene therapy")
 
     text = html(client.get(f"/en/courses/?{query}"))
 
@@ -153,7 +152,7 @@ def test_unknown_value_does_not_spoil_the_other_filters(client):
     ],
 )
 def test_odd_input_never_breaks_the_catalogue(client, query):
-    course_on(title="Cellterapi vid leukemi")
+    course_on(title="Cellterapi vid leukemi", revision=False)
 
     assert client.get(f"/sv/kurser/?{query}").status_code == 200
 
@@ -234,6 +233,8 @@ def test_root_redirects_to_english_for_english_browsers(client):
     assert response["Location"] == "/en/"
 
 
-@pytest.mark.parametrize(("url", "lang"), [("/sv/", "sv"), ("/en/", "en"), ("/sv/kurser/", "sv"), ("/en/courses/", "en")])
+@pytest.mark.parametrize(
+    ("url", "lang"), [("/sv/", "sv"), ("/en/", "en"), ("/sv/kurser/", "sv"), ("/en/courses/", "en")]
+)
 def test_home_and_catalogue_pages_in_both_languages(client, url, lang):
     assert html_lang(html(client.get(url))) == lang

@@ -1,5 +1,7 @@
 """The factories the tests and the demo command share build what they promise."""
 
+import pytest
+
 from accounts.factories import DEMO_PASSWORD, UserFactory
 from courses.factories import (
     CentreFactory,
@@ -79,3 +81,13 @@ def test_enrolment_takes_a_seat(db):
     EnrolmentFactory(occasion=occasion)
 
     assert Occasion.objects.with_seats().get(pk=occasion.pk).seats_left == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_site_fixture_rebuilds_the_skeleton_after_a_flush(site, client):
+    # Transactional tests flush every table (root page, Site, locales) after each test; the `site`
+    # fixture must build everything again for the next one.
+    course = create_course(title="Efter tömning")
+
+    assert client.get("/en/courses/").status_code == 200
+    assert client.get(course.url).status_code == 200
