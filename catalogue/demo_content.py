@@ -3298,3 +3298,71 @@ COURSES = [
         },
     },
 ]
+
+PRIVACY_NOTICE = {
+    "sv": {
+        "title": "Behandling av personuppgifter",
+        "slug": "personuppgifter",
+        "intro": "Så behandlar ATMP-centrumens nätverk dina personuppgifter när du anmäler dig till en kurs.",
+        "body": [
+            ("heading", "Vilka uppgifter vi sparar"),
+            (
+                "paragraph",
+                "<p>Namn, e-postadress, yrkesroll, arbetsplats och region, dina anmälningar och svaren på "
+                "kursens frågor, samt din närvaro. Uppgifterna behövs för att genomföra kursen, hålla "
+                "reservlistan och utfärda kursintyg.</p>",
+            ),
+            ("heading", "Vem ser uppgifterna"),
+            (
+                "paragraph",
+                "<p>Du själv, kursansvariga vid det ATMP-centrum som ger kursen och nätverkets "
+                "administratörer. Ingen annan.</p>",
+            ),
+            ("heading", "Hur länge"),
+            (
+                "paragraph",
+                "<p>Uppgifter om deltagare avidentifieras 24 månader efter kurstillfället. Utfärdade intyg går "
+                "fortfarande att verifiera. Du kan när som helst radera ditt konto.</p>",
+            ),
+            ("heading", "Kontakt"),
+            (
+                "paragraph",
+                "<p>Frågor om personuppgifter besvaras av det ATMP-centrum som ger kursen. Du har rätt att "
+                "klaga hos Integritetsskyddsmyndigheten (IMY).</p>",
+            ),
+        ],
+    },
+    "en": {
+        "title": "Privacy notice",
+        "slug": "privacy",
+        "intro": "How the network of ATMP-centres handles your personal data when you enrol in a course.",
+        "body": [
+            ("heading", "What we keep"),
+            (
+                "paragraph",
+                "<p>Your name, e-mail address, profession, workplace and region, your enrolments and answers to "
+                "the course's questions, and your attendance. We need them to run the course, keep the waiting "
+                "list and issue certificates of attendance.</p>",
+            ),
+            ("heading", "Who sees them"),
+            (
+                "paragraph",
+                "<p>You, the course owners at the ATMP-centre that gives the course, and the network's "
+                "administrators. Nobody else.</p>",
+            ),
+            ("heading", "For how long"),
+            (
+                "paragraph",
+                "<p>Participants' data is anonymised 24 months after the occasion. Certificates already issued "
+                "can still be verified. You can delete your account at any time.</p>",
+            ),
+            ("heading", "Contact"),
+            (
+                "paragraph",
+                "<p>The ATMP-centre that gives the course answers questions about personal data. You may "
+                "complain to the Swedish Authority for Privacy Protection (IMY).</p>",
+            ),
+        ],
+    },
+}
+STANDARD_PAGES.append(PRIVACY_NOTICE)

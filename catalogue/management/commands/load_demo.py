@@ -425,6 +425,24 @@ class Command(BaseCommand):
                     setattr(en, name, value)
                 en.save()
                 en.save_revision().publish()
+        self.link_site_pages(homes["sv"])
+
+    @staticmethod
+    def link_site_pages(home):
+        """Point the footer's privacy notice and accessibility statement at their demo pages."""
+        from catalogue.models import SiteLinks
+
+        links = SiteLinks.load()
+        pages = {page.slug: page for page in StandardPage.objects.child_of(home)}
+        changed = False
+        if links.privacy_notice_id is None and "personuppgifter" in pages:
+            links.privacy_notice = pages["personuppgifter"]
+            changed = True
+        if links.accessibility_statement_id is None and "tillganglighetsredogorelse" in pages:
+            links.accessibility_statement = pages["tillganglighetsredogorelse"]
+            changed = True
+        if changed:
+            links.save()
 
     @staticmethod
     def page_fields(data):
