@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from icalendar import Calendar
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,9 +44,18 @@ def test_new_clinician_signs_up_verifies_enrols_and_cancels(live_server, page, s
 
     page.goto(enrol_url)
     expect(page.locator("h1")).to_contain_text(course.title)
+    mail.outbox.clear()
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".status-panel__status")).to_have_text("Bekräftad")
     screenshot("enrolment-confirmed-sv")
+
+    # The confirmation, in Swedish, with a calendar invitation that parses.
+    assert len(mail.outbox) == 1
+    confirmation = mail.outbox[0]
+    assert confirmation.subject.startswith("Anmälan bekräftad")
+    invitation = next(content for name, content, _type in confirmation.attachments if name == "invite.ics")
+    event = Calendar.from_ical(invitation).walk("VEVENT")[0]
+    assert str(event["UID"]) == occasion.ical_uid
 
     page.goto(f"{live_server.url}/sv/my-courses/")
     expect(page.locator(".enrolment-list")).to_contain_text(course.title)
