@@ -57,6 +57,13 @@ CALENDAR_METHODS = {
 TEMPORARY_ERRORS = (smtplib.SMTPException, OSError)
 
 
+def is_permanent(error):
+    """A 5xx answer about this recipient or message ("no such user", "rejected"): retrying cannot help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _reply in error.recipients.values())
+    return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
+
+
 class SendFailed(Exception):
     """Sending failed for a reason that may pass (the task retries); the row records the error."""
 
@@ -262,7 +269,7 @@ def send(message_id, now=None):
             build_email(message).send()
         except TEMPORARY_ERRORS as error:
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS or is_permanent(error):
                 message.status = MessageStatus.FAILED
             message.save(update_fields=["attempts", "last_attempt_at", "last_error", "status"])
             failed = message.status == MessageStatus.FAILED

@@ -184,11 +184,6 @@ def enrol(user, occasion_id, answers=None, *, page=None, now=None):
             occasion = lock_occasion(occasion_id)
             Occasion.course.field.set_cached_value(occasion, course)
             _check_occasion(occasion, now)
-            if not occasion.announced:
-                # Never published since it was made (demo data, imports, rows older than `announced`): what
-                # this person is told now is what was announced, so the next change is announced too.
-                occasion.announced = occasion.logistics_fingerprint
-                occasion.save(update_fields=["announced"])
             taken, anyone_waiting, existing_id = seat_state(occasion, user)
             if existing_id:
                 raise EnrolmentError(
@@ -205,6 +200,14 @@ def enrol(user, occasion_id, answers=None, *, page=None, now=None):
                 status, kind = Status.CONFIRMED, Kind.CONFIRMED
             enrolment = Enrolment.objects.create(user=user, occasion=occasion, status=status, answers=cleaned)
             _record(enrolment, kind, "create", user=user)
+            if not occasion.announced:
+                # Never published since it was made (demo data, imports, rows older than `announced`): the time
+                # and place this person is told now are the announced ones, so the next change is announced too.
+                # After commit, outside the seat lock (and without taking the occasion's row lock in it).
+                fingerprint = occasion.logistics_fingerprint
+                transaction.on_commit(
+                    lambda: Occasion.objects.filter(pk=occasion_id, announced="").update(announced=fingerprint)
+                )
             return enrolment
     except IntegrityError:
         # The partial unique index caught a second active enrolment (two tabs, a double click).

@@ -1,0 +1,478 @@
+"""Mail pipeline: K enrolments → K confirmation e-mails through the real pipeline, beside raw smtplib.
+
+The pipeline: each enrolment commits its outbox row, enqueues a task on Redis after the commit, a Celery
+worker process (`celery -A atmp worker`, production settings) locks the row, renders the e-mail with its
+calendar invitation, sends it over SMTP and marks the row sent. The mail server is an aiosmtpd sink in a
+process of its own that records the `X-ATMP-Message` key and the arrival time of every message.
+
+Three rows, measured in the same run on the same machine (2 cores: this process, the worker, the sink,
+PostgreSQL and Redis):
+- end to end: K people enrol (from a few threads, as web workers would) while the worker sends;
+  messages/s from the first enrolment to the last arrival; latency = commit to arrival per message;
+- worker only: the same K messages resent (K queued tasks) while the worker does not consume, then drained;
+- ceiling: raw smtplib sending the same K rendered messages to the same sink over persistent connections
+  (as many as the worker has processes): what the sink and the SMTP protocol allow on this machine.
+Losses and duplicates are counted per row from the keys the sink received; exit 1 on any.
+
+    .venv/bin/python bench/mail_pipeline.py [--messages 500] [--producers 4] [--concurrency 2] [--pool prefork]
+"""
+
+import argparse
+import contextlib
+import os
+import signal
+import smtplib
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+# Our own Redis database (broker and cache): other benchmarks flush theirs (15) when they start or end.
+os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import HOST, REDIS_URL, REPO, BenchEnv, free_port  # noqa: E402
+
+QUEUE = "celery"
+PER_OCCASION = 100  # enrolments per occasion: producers rarely wait for the same occasion lock
+IDLE_TIMEOUT = 60.0  # seconds without a new arrival before the run counts what is missing as lost
+
+
+# --- The SMTP sink (its own process) ---------------------------------------------------------------------
+
+
+def run_sink(port, conn):
+    """aiosmtpd on `port`, accepting everything; answers commands from the pipe: count, received, reset, stop."""
+    from email.parser import BytesHeaderParser
+
+    from aiosmtpd.controller import Controller
+
+    received = []  # (X-ATMP-Message key, arrival time.time())
+    lock = threading.Lock()
+    parser = BytesHeaderParser()
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            key = (parser.parsebytes(envelope.content)["X-ATMP-Message"] or "").strip()
+            with lock:
+                received.append((key, time.time()))
+            return "250 2.0.0 Ok: queued"
+
+    controller = Controller(Handler(), hostname=HOST, port=port)
+    controller.start()
+    conn.send("ready")
+    try:
+        while True:
+            command = conn.recv()
+            with lock:
+                if command == "count":
+                    conn.send(len(received))
+                elif command == "received":
+                    conn.send(list(received))
+                elif command == "reset":
+                    received.clear()
+                    conn.send(True)
+                else:
+                    break
+    finally:
+        controller.stop()
+
+
+class Sink:
+    def __init__(self):
+        self.port = free_port()
+        self.conn, child = get_context("spawn").Pipe()
+        self.process = get_context("spawn").Process(target=run_sink, args=(self.port, child), daemon=True)
+
+    def __enter__(self):
+        self.process.start()
+        if not self.conn.poll(30) or self.conn.recv() != "ready":
+            raise RuntimeError("the SMTP sink did not start")
+        return self
+
+    def __exit__(self, *exc):
+        with contextlib.suppress(OSError, BrokenPipeError):
+            self.conn.send("stop")
+        self.process.join(10)
+        if self.process.is_alive():
+            self.process.kill()
+
+    def ask(self, command):
+        self.conn.send(command)
+        return self.conn.recv()
+
+
+# --- The Celery worker (its own process) -------------------------------------------------------------------
+
+
+class Worker:
+    """`celery -A atmp worker` with the benchmark's environment, in its own session (stopped by group id)."""
+
+    def __init__(self, env, pool, concurrency):
+        self.name = f"mailbench{os.getpid()}@{socket.gethostname()}"
+        self.env, self.pool, self.concurrency = env, pool, concurrency
+        self.log = tempfile.NamedTemporaryFile(prefix="bench-celery-", suffix=".log", delete=False)  # noqa: SIM115
+        self.process = None
+
+    def __enter__(self):
+        command = [
+            *(sys.executable, "-m", "celery", "-A", "atmp", "worker", "-n", self.name, "-Q", QUEUE),
+            *("-P", self.pool, "-c", str(self.concurrency), "-l", "warning"),
+            *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        from atmp.celery import app
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the Celery worker exited ({self.process.returncode}):\n{self.log_tail()}")
+            if app.control.ping(destination=[self.name], timeout=0.5):
+                return self
+        raise RuntimeError(f"the Celery worker did not answer a ping within 60 s:\n{self.log_tail()}")
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)  # warm shutdown: finishes the task at hand
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+        if "Traceback" in Path(self.log.name).read_text(errors="replace"):
+            print(f"celery worker log kept (it has tracebacks): {self.log.name}")
+        else:
+            Path(self.log.name).unlink(missing_ok=True)
+
+    def log_tail(self, lines=40):
+        self.log.flush()
+        return "\n".join(Path(self.log.name).read_text(errors="replace").splitlines()[-lines:])
+
+    def consume(self, on):
+        from atmp.celery import app
+
+        control = app.control.add_consumer if on else app.control.cancel_consumer
+        if not control(QUEUE, destination=[self.name], reply=True, timeout=5):
+            raise RuntimeError(f"the worker did not answer {'add' if on else 'cancel'}_consumer")
+
+
+# --- Data ---------------------------------------------------------------------------------------------------
+
+
+def build(count):
+    """A course, occasions without a seat limit, and `count` people who may enrol (half Swedish, half English)."""
+    from allauth.account.models import EmailAddress
+    from django.conf import settings
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from accounts.models import User
+    from catalogue.setup import ensure_site
+    from courses.factories import AudienceFactory, OccasionFactory, create_course, future_morning, translate_course
+
+    site = ensure_site()
+    course = create_course(site.catalogue["sv"], title="CAR-T-cellsbehandling för sjuksköterskor")
+    translate_course(course, "en", title="CAR-T cell therapy for nurses")
+    occasions = [
+        OccasionFactory(course=course, capacity=None, start=future_morning(days=30 + number))
+        for number in range(max(1, -(-count // PER_OCCASION)))
+    ]
+    profession = AudienceFactory(name="Sjuksköterskor", slug="nurses")
+    password = make_password("bench-password")
+    now = timezone.now()
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"deltagare{number}@bench.example",
+                password=password,
+                first_name="Deltagare",
+                last_name=f"Nummer {number}",
+                preferred_language="sv" if number % 2 == 0 else "en",
+                profession=profession,
+                workplace="Akademiska sjukhuset",
+                region="uppsala",
+                privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
+                privacy_accepted_at=now,
+            )
+            for number in range(count)
+        ],
+        batch_size=1000,
+    )
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users], batch_size=1000
+    )
+    return occasions, users
+
+
+def enrol_all(users, occasions, producers):
+    """Enrol everyone from `producers` threads (each enrolment commits and enqueues its e-mail after commit)."""
+    from django.db import connections
+
+    from enrolment import services
+
+    errors = []
+
+    def produce(part):
+        try:
+            for index, user in part:
+                services.enrol(user, occasions[index % len(occasions)].pk)
+        except Exception as error:  # noqa: BLE001 - reported below, the run fails
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    numbered = list(enumerate(users))
+    threads = [threading.Thread(target=produce, args=(numbered[start::producers],)) for start in range(producers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise RuntimeError(f"{len(errors)} producer threads failed: {errors[0]!r}")
+
+
+# --- Measuring ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    name: str
+    expected: set
+    keys: list = field(default_factory=list)  # as received, duplicates included
+    wall: float = 0.0
+    latencies: list = field(default_factory=list)  # seconds, per message, where meaningful
+
+    @property
+    def delivered(self):
+        return len(set(self.keys) & self.expected)
+
+    @property
+    def lost(self):
+        return len(self.expected - set(self.keys))
+
+    @property
+    def duplicates(self):
+        return len(self.keys) - len(set(self.keys))
+
+    @property
+    def unexpected(self):
+        return len(set(self.keys) - self.expected)
+
+    @property
+    def rate(self):
+        return self.delivered / self.wall if self.wall else 0.0
+
+    def percentile(self, p):
+        values = sorted(self.latencies)
+        if not values:
+            return None
+        return values[min(len(values) - 1, max(0, round(p / 100 * len(values)) - 1))]
+
+
+def broker_idle(broker):
+    return broker.llen(QUEUE) == 0 and not broker.hlen("unacked")
+
+
+def wait_for_arrivals(sink, broker, expected_count):
+    """Until `expected_count` messages arrived (or nothing new came for IDLE_TIMEOUT s), then until the broker
+    is empty and nothing more arrives for a second: late duplicates are counted too."""
+    last_count, last_change = -1, time.monotonic()
+    while True:
+        count = sink.ask("count")
+        if count != last_count:
+            last_count, last_change = count, time.monotonic()
+        if count >= expected_count or time.monotonic() - last_change > IDLE_TIMEOUT:
+            break
+        time.sleep(0.05)
+    quiet_since = time.monotonic()
+    while time.monotonic() - quiet_since < 1.0:
+        time.sleep(0.1)
+        count = sink.ask("count")
+        if count != last_count or not broker_idle(broker):
+            last_count, quiet_since = count, time.monotonic()
+    return sink.ask("received")
+
+
+def ceiling(messages, connections_count):
+    """Send pre-rendered (from, to, bytes) messages over `connections_count` persistent SMTP connections."""
+    from django.conf import settings
+
+    parts = [messages[start::connections_count] for start in range(connections_count)]
+    latencies = [[] for _ in parts]
+
+    def send(part, samples):
+        with smtplib.SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=30) as smtp:
+            for sender, recipient, data in part:
+                started = time.perf_counter()
+                smtp.sendmail(sender, [recipient], data)
+                samples.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=send, args=args) for args in zip(parts, latencies, strict=True)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, [latency for samples in latencies for latency in samples]
+
+
+def rendered(rows):
+    """The e-mails of these outbox rows as the worker renders them, keyed `raw:<key>` for the sink."""
+    from django.conf import settings
+
+    from enrolment.notifications import build_email
+
+    messages = []
+    for row in rows:
+        email = build_email(row)
+        email.extra_headers["X-ATMP-Message"] = f"raw:{row.key}"
+        messages.append((settings.DEFAULT_FROM_EMAIL, row.email, email.message().as_bytes(linesep="\r\n")))
+    return messages
+
+
+def print_results(results, ceiling_result):
+    header = (
+        f"{'name':52} {'messages':>8} {'msg/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs ceiling':>10} "
+        f"{'lost':>5} {'dup':>5}"
+    )
+    print(header)
+    print("-" * len(header))
+    for result in results:
+        if result is ceiling_result:
+            ratio = "ceiling"
+        else:
+            ratio = f"{result.rate / ceiling_result.rate:.2f}" if ceiling_result.rate else "–"
+        p50, p95 = result.percentile(50), result.percentile(95)
+        p50 = f"{p50 * 1000:8.1f}" if p50 is not None else f"{'–':>8}"
+        p95 = f"{p95 * 1000:8.1f}" if p95 is not None else f"{'–':>8}"
+        print(
+            f"{result.name:52} {result.delivered:8d} {result.rate:8.1f} {p50} {p95} {ratio:>10} "
+            f"{result.lost + result.unexpected:5d} {result.duplicates:5d}"
+        )
+
+
+# --- The run ------------------------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=500, help="enrolments, so confirmation e-mails (K)")
+    parser.add_argument("--producers", type=int, default=4, help="threads enrolling people, as web workers would")
+    parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes/threads")
+    parser.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
+    parser.add_argument("--database", default="atmp_bench_mail_pipeline")
+    args = parser.parse_args()
+    count = args.messages
+
+    with Sink() as sink:
+        bench = BenchEnv(args.database)
+        bench.env.update(EMAIL_HOST=HOST, EMAIL_PORT=str(sink.port), EMAIL_USE_TLS="false", LOG_LEVEL="WARNING")
+        try:
+            bench.prepare()
+            import redis
+
+            broker = redis.Redis.from_url(REDIS_URL)
+            started = time.perf_counter()
+            occasions, users = build(count)
+            bench.analyze()
+            print(f"{count} people and {len(occasions)} occasions in {time.perf_counter() - started:.1f} s")
+
+            from django.utils import timezone
+
+            from enrolment import notifications
+            from enrolment.models import OutboxMessage
+
+            with Worker(bench.env, args.pool, args.concurrency) as worker:
+                # 1. End to end: enrol while the worker sends.
+                first = time.time()
+                enrol_all(users, occasions, args.producers)
+                enrolled = time.time() - first
+                rows = list(OutboxMessage.objects.filter(kind=OutboxMessage.Kind.CONFIRMED).order_by("pk"))
+                received = wait_for_arrivals(sink, broker, count)
+                created = {row.key: row.created_at.timestamp() for row in rows}
+                end_to_end = Result(
+                    "end to end: enrol → outbox → Redis → worker → SMTP",
+                    expected=set(created),
+                    keys=[key for key, _at in received],
+                    wall=max((at for _key, at in received), default=first) - first,
+                    latencies=[at - created[key] for key, at in received if key in created],
+                )
+                sent = OutboxMessage.objects.filter(pk__in=[row.pk for row in rows], status="sent").count()
+
+                # 2. Worker only: the same messages resent while the worker does not consume, then drained.
+                sink.ask("reset")
+                worker.consume(False)
+                copies = [notifications.resend(row.pk) for row in rows]
+                time.sleep(0.2)
+                queued_tasks = broker.llen(QUEUE)
+                drain_start = time.time()
+                worker.consume(True)
+                received = wait_for_arrivals(sink, broker, count)
+                drained = Result(
+                    f"worker only: {queued_tasks} queued tasks drained",
+                    expected={copy.key for copy in copies},
+                    keys=[key for key, _at in received],
+                    wall=max((at for _key, at in received), default=drain_start) - drain_start,
+                )
+                copies_sent = OutboxMessage.objects.filter(pk__in=[copy.pk for copy in copies], status="sent").count()
+
+            # 3. Ceiling: raw smtplib, the same messages, rendered beforehand.
+            sink.ask("reset")
+            messages = rendered(
+                OutboxMessage.objects.filter(pk__in=[row.pk for row in rows]).select_related(
+                    "occasion", "enrolment", "event", "user"
+                )
+            )
+            wall, latencies = ceiling(messages, args.concurrency)
+            received = wait_for_arrivals(sink, broker, count)
+            raw = Result(
+                f"ceiling: raw smtplib, same messages, {args.concurrency} connections",
+                expected={f"raw:{row.key}" for row in rows},
+                keys=[key for key, _at in received],
+                wall=wall,
+                latencies=latencies,
+            )
+
+            print()
+            print(
+                f"Mail pipeline: {count} enrolments → {count} confirmation e-mails (HTML + text + invite.ics), "
+                f"Celery worker ({args.pool}, {args.concurrency}) on Redis, PostgreSQL, aiosmtpd sink process; "
+                f"{timezone.now():%Y-%m-%d %H:%M} UTC"
+            )
+            print_results([end_to_end, drained, raw], raw)
+            print(
+                f"enrolments: {count} committed in {enrolled:.1f} s from {args.producers} threads "
+                f"({count / enrolled:.0f}/s); p50/p95 of the end-to-end row: commit → arrival per message; "
+                f"of the ceiling: one SMTP transaction"
+            )
+            print()
+            checks = [
+                (
+                    f"{label}: {result.lost} lost, {result.duplicates} duplicated, {result.unexpected} unexpected",
+                    result.lost == 0 and result.duplicates == 0 and result.unexpected == 0,
+                )
+                for label, result in (("end to end", end_to_end), ("worker only", drained), ("ceiling", raw))
+            ]
+            checks.append(
+                (
+                    f"outbox rows marked sent: {sent}/{count} (end to end), {copies_sent}/{count} (resent)",
+                    sent == count and copies_sent == count,
+                )
+            )
+            for description, passed in checks:
+                print(f"  {'ok  ' if passed else 'FAIL'} {description}")
+            return 0 if all(passed for _description, passed in checks) else 1
+        finally:
+            bench.drop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
