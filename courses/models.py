@@ -182,6 +182,12 @@ def validate_reminder_days(value):
         raise ValidationError(_("Reminders can be sent 0 to 90 days before the start."))
 
 
+class OrganiserNotices(models.TextChoices):
+    NONE = "none", _("No e-mail")
+    EACH = "each", _("An e-mail for each enrolment and cancellation")
+    DAILY = "daily", _("A daily summary")
+
+
 class WaitingListMode(models.TextChoices):
     AUTOMATIC = "automatic", _("Promote the next person automatically")
     OFFER = "offer", _("Offer the seat for a limited time")
@@ -288,6 +294,13 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         validators=[validate_reminder_days],
         help_text=_("Comma-separated, for example “7,1”. Leave empty for no reminders."),
     )
+    organiser_notices = models.CharField(
+        _("tell the contact person about enrolments"),
+        max_length=10,
+        choices=OrganiserNotices.choices,
+        default=OrganiserNotices.NONE,
+        help_text=_("Sent to the course's contact e-mail: new enrolments and cancellations."),
+    )
     evaluation_url = models.URLField(
         _("evaluation form"), blank=True, help_text=_("Linked from the e-mail sent after each occasion.")
     )
@@ -376,6 +389,7 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         SynchronizedField("offer_hours"),
         SynchronizedField("reminder_days"),
         SynchronizedField("evaluation_url"),
+        SynchronizedField("organiser_notices"),
         TranslatableField("enrolment_questions"),
     ]
 

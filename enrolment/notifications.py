@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from catalogue.ical import occasion_calendar
 from courses import formatting
-from courses.models import CoursePage
+from courses.models import CoursePage, OrganiserNotices
 
 from .models import Enrolment, EnrolmentEvent, OutboxMessage
 
@@ -104,7 +104,80 @@ def queue_for_event(event):
     enrolment = event.enrolment
     sequence = event.data.get("sequence", "")
     key = f"event:{event.pk}:{enrolment.user_id}:{kind}:{sequence}"
-    return _queue(key, kind, enrolment, event=event, new_key=True)
+    message = _queue(key, kind, enrolment, event=event, new_key=True)
+    if event.kind in ORGANISER_NOTICE_EVENTS:
+        _queue_organiser_notice(event, enrolment)
+    return message
+
+
+# The changes course owners can ask to hear about, one e-mail each or in a daily digest.
+ORGANISER_NOTICE_EVENTS = {
+    EnrolmentEvent.Kind.CONFIRMED,
+    EnrolmentEvent.Kind.PENDING,
+    EnrolmentEvent.Kind.WAITLISTED,
+    EnrolmentEvent.Kind.CANCELLED,
+}
+
+
+def _organiser_message(key, kind, course, occasion_id, *, enrolment=None, event=None, data=None):
+    message = OutboxMessage.objects.create(
+        key=key,
+        kind=kind,
+        email=course.contact_email,
+        language=course.locale.language_code,
+        occasion_id=occasion_id,
+        enrolment=enrolment,
+        event=event,
+        data=data or {},
+    )
+    transaction.on_commit(lambda: enqueue(message.pk))
+    return message
+
+
+def _queue_organiser_notice(event, enrolment):
+    course = enrolment.occasion.course
+    if course.organiser_notices != OrganiserNotices.EACH or not course.contact_email:
+        return None
+    key = f"notice:{event.pk}"
+    return _organiser_message(
+        key, Kind.ORGANISER_NOTICE, course, enrolment.occasion_id, enrolment=enrolment, event=event
+    )
+
+
+def queue_organiser_digests(now=None):
+    """Once a day from 07.00 Stockholm time: each opted-in course's enrolments and cancellations of the
+    last 24 hours, in one e-mail to its contact person. Idempotent (one key per course and day)."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.hour < 7:
+        return 0
+    since = now - dt.timedelta(hours=24)
+    queued = 0
+    courses = CoursePage.objects.filter(organiser_notices=OrganiserNotices.DAILY).exclude(contact_email="")
+    with transaction.atomic():
+        for course in courses.filter(occasions__isnull=False).distinct():
+            key = f"digest:{course.pk}:{local.date().isoformat()}"
+            if OutboxMessage.objects.filter(key=key).exists():
+                continue
+            events = list(
+                EnrolmentEvent.objects.filter(
+                    occasion__course=course, kind__in=ORGANISER_NOTICE_EVENTS, created_at__gte=since, created_at__lt=now
+                ).values_list("pk", "occasion_id")
+            )
+            if not events:
+                continue
+            _organiser_message(
+                key, Kind.ORGANISER_DIGEST, course, events[0][1], data={"events": [pk for pk, _ in events]}
+            )
+            queued += 1
+    return queued
+
+
+def _person_line(enrolment):
+    user = enrolment.user
+    profession = user.profession.name if user and user.profession_id else ""
+    parts = [part for part in (user.get_full_name(), user.email, profession, user.workplace) if part]
+    return ", ".join(parts)
 
 
 def enqueue(message_id):
@@ -209,6 +282,29 @@ def message_content(message):
         if occasion.online_link:
             paragraphs.append(_("Join online: %(link)s") % {"link": occasion.online_link})
         paragraphs.append(_("If you cannot come, please cancel so someone else gets your seat."))
+    elif message.kind == Kind.ORGANISER_NOTICE:
+        event = message.event
+        values["person"] = _person_line(enrolment)
+        values["status"] = event.get_kind_display() if event else enrolment.get_status_display()
+        subject = _("%(status)s: %(course)s") % values
+        paragraphs = [
+            _("%(person)s – %(status)s.") % values,
+            _("Occasion: %(when)s, %(place)s.") % values,
+            _("Seats taken: %(taken)s of %(capacity)s.")
+            % {"taken": occasion._seats_taken, "capacity": occasion.capacity or "–"},
+        ]
+        button = (_("Enrolments in the admin"), _absolute(reverse("enrolments:index")))
+    elif message.kind == Kind.ORGANISER_DIGEST:
+        subject = _("Enrolments and cancellations, last 24 hours: %(course)s") % values
+        events = EnrolmentEvent.objects.filter(pk__in=message.data.get("events", [])).select_related(
+            "occasion", "enrolment__user__profession"
+        )
+        paragraphs = [
+            f"{formatting.format_datetime(event.created_at)}: {_person_line(event.enrolment)} – "
+            f"{event.get_kind_display()} ({formatting.format_date(event.occasion.start)})"
+            for event in events
+        ]
+        button = (_("Enrolments in the admin"), _absolute(reverse("enrolments:index")))
     else:  # FOLLOW_UP
         subject = _("Thank you for taking part: %(course)s") % values
         paragraphs = [_("Thank you for taking part in %(course)s.") % values]

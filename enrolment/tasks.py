@@ -39,3 +39,8 @@ def queue_follow_ups():
 @shared_task
 def expire_offers():
     return services.expire_offers()
+
+
+@shared_task
+def queue_organiser_digests():
+    return notifications.queue_organiser_digests()

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -183,6 +184,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 PRIVACY_NOTICE_VERSION = "2026-11"
+# Retention (accounts/privacy.py): participants' data on enrolments whose occasion ended longer ago than this
+# is anonymised; free-text answers to the enrolment questions go sooner.
+PRIVACY_RETENTION_MONTHS = int(os.environ.get("PRIVACY_RETENTION_MONTHS", "24"))
+PRIVACY_ANSWERS_RETENTION_MONTHS = int(os.environ.get("PRIVACY_ANSWERS_RETENTION_MONTHS", "6"))
 LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL  # private pages use the same (allauth) login as everything else
 
@@ -236,6 +241,9 @@ CELERY_BEAT_SCHEDULE = {
     "expire-offers": {"task": "enrolment.tasks.expire_offers", "schedule": 60.0},
     "queue-reminders": {"task": "enrolment.tasks.queue_reminders", "schedule": 300.0},
     "queue-follow-ups": {"task": "enrolment.tasks.queue_follow_ups", "schedule": 3600.0},
+    "queue-organiser-digests": {"task": "enrolment.tasks.queue_organiser_digests", "schedule": 900.0},
+    # Retention (accounts/privacy.py): nightly, when nobody is enrolling.
+    "anonymise-expired": {"task": "accounts.tasks.anonymise_expired", "schedule": crontab(hour=3, minute=30)},
 }
 
 # Notifications (enrolment/notifications.py)
