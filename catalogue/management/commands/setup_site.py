@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from catalogue.setup import ensure_site
@@ -7,5 +10,11 @@ class Command(BaseCommand):
     help = "Create the locales, home pages and catalogue pages in Swedish and English (idempotent)."
 
     def handle(self, *args, **options):
-        skeleton = ensure_site()
+        # The Site's host is the public one from BASE_URL: JSON-LD, feeds and e-mails build links from it.
+        address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        port = address.port or (443 if address.scheme == "https" else 80)
+        skeleton = ensure_site(hostname=address.hostname or "localhost", port=port)
+        if (skeleton.site.hostname, skeleton.site.port) != (address.hostname, port):
+            skeleton.site.hostname, skeleton.site.port = address.hostname, port
+            skeleton.site.save()
         self.stdout.write(f"Site ready: {skeleton.site}, catalogue at /sv/kurser/ and /en/courses/")
