@@ -5,7 +5,9 @@ migrations: tests that flush tables delete the root page, the Site and the local
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
@@ -44,8 +46,14 @@ def _publish(page):
 
 
 @transaction.atomic
-def ensure_site(hostname="localhost", port=80):
-    """Create what is missing of the skeleton; safe to run any number of times."""
+def ensure_site(hostname=None, port=None):
+    """Create what is missing of the skeleton; safe to run any number of times.
+
+    A new Site gets its host from BASE_URL (settings.WAGTAILADMIN_BASE_URL) unless one is given.
+    """
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    hostname = hostname or address.hostname or "localhost"
+    port = port or address.port or (443 if address.scheme == "https" else 80)
     locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in SKELETON}
     root = Page.get_first_root_node()
     if root is None:
