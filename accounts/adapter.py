@@ -20,6 +20,12 @@ class AccountAdapter(DefaultAccountAdapter):
         user.preferred_language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
         return super().save_user(request, user, form, commit=commit)
 
+    def get_login_redirect_url(self, request):
+        # My courses in the language the person was browsing in (reverse() follows the active language).
+        from django.urls import reverse
+
+        return reverse("my_courses")
+
     def send_mail(self, template_prefix, email, context):
         # Verification and password-reset mail in the person's own language, whatever page sent it.
         with translation.override(_language_of(email)):
