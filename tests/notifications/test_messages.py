@@ -416,6 +416,8 @@ SWEDISH_SUBJECT_STARTS = {
     Kind.OCCASION_CANCELLED: "Inställt",
     Kind.REMINDER: "Påminnelse",
     Kind.FOLLOW_UP: "Tack för att du deltog",
+    Kind.ORGANISER_NOTICE: "Bekräftad",
+    Kind.ORGANISER_DIGEST: "Anmälningar och avbokningar",
 }
 ENROLMENT_STATUS = {
     Kind.PENDING: Enrolment.Status.PENDING,
