@@ -834,9 +834,9 @@ class Occasion(ClusterableModel):
     @property
     def place(self):
         """Where it happens, in a few words."""
-        if self.mode == CourseFormat.ONLINE:
-            return _("Online")
         parts = [part for part in (self.venue, self.city) if part]
+        if self.mode == CourseFormat.ONLINE or not parts:
+            return _("Online")
         return ", ".join(parts)
 
     @property

@@ -114,6 +114,7 @@ class Command(BaseCommand):
             self.sv, self.en = Locale.objects.get(language_code="sv"), Locale.objects.get(language_code="en")
             self.load_people()
             self.load_taxonomies()
+            self.complete_profiles()
             self.load_courses(skeleton.catalogue["sv"])
             self.load_enrolments()
             self.load_pages(skeleton.home)
@@ -153,6 +154,28 @@ class Command(BaseCommand):
             )
             for number, (first_name, last_name, language) in enumerate(content.CLINICIANS, start=1)
         ]
+
+    WORKPLACES = [
+        ("Skånes universitetssjukhus, hematologen", "skane"),
+        ("Akademiska sjukhuset, sjukhusapoteket", "uppsala"),
+        ("Karolinska Universitetssjukhuset, Huddinge, CAR-T-enheten", "stockholm"),
+        ("Sahlgrenska Universitetssjukhuset, cellterapienheten", "vastra-gotaland"),
+        ("Norrlands universitetssjukhus, onkologen", "vasterbotten"),
+        ("Universitetssjukhuset i Linköping, barnonkologen", "ostergotland"),
+    ]
+
+    def complete_profiles(self):
+        """Give every demo person a complete profile (profession, workplace, region, consent), so they
+        can enrol at once; people who already have one are left alone."""
+        professions = list(Audience.objects.filter(locale=self.sv).order_by("pk"))
+        for number, user in enumerate([*self.owners.values(), *self.clinicians]):
+            if user.profile_is_complete:
+                continue
+            workplace, region = self.WORKPLACES[number % len(self.WORKPLACES)]
+            user.profession = professions[number % len(professions)]
+            user.workplace, user.region = workplace, region
+            user.accept_privacy_notice()
+            user.save()
 
     # Centres, topics, audiences -------------------------------------------------------------------
 
