@@ -1,13 +1,23 @@
-"""The clinician's own profile page."""
+"""The clinician's own pages: the profile, the download of their data, and deleting the account."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from . import privacy
 from .forms import ProfileForm
+from .privacy_forms import DeleteAccountForm
+
+
+def _private(response):
+    # Personal pages and files must never sit in a shared cache.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @login_required
@@ -22,6 +32,41 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile has been saved."))
         return redirect(next_url or "profile")
-    response = render(request, "accounts/profile.html", {"form": form, "next": next_url})
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return _private(render(request, "accounts/profile.html", {"form": form, "next": next_url}))
+
+
+@login_required
+def privacy_export(request):
+    """Everything held about the person, as a JSON download."""
+    response = HttpResponse(privacy.export_json(request.user), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return _private(response)
+
+
+@login_required
+def privacy_delete(request):
+    """GET: what deletion does, and the confirmation form. POST: delete the account and log out."""
+    form = DeleteAccountForm(request.user, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy.delete_account(request.user)
+        except privacy.PrivacyError as error:
+            form.add_error(None, error.message)
+            status = 409
+        else:
+            logout(request)
+            return redirect("privacy_deleted")
+    elif request.method == "POST":
+        status = 400
+    context = {
+        "form": form,
+        "can_delete": privacy.can_delete_itself(request.user),
+        "upcoming": privacy.upcoming_enrolments(request.user, request.LANGUAGE_CODE),
+    }
+    return _private(render(request, "accounts/privacy_delete.html", context, status=status))
+
+
+def privacy_deleted(request):
+    """Where a deleted account lands, logged out."""
+    return _private(render(request, "accounts/privacy_deleted.html"))

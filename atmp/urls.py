@@ -34,6 +34,9 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/privacy/export/", account_views.privacy_export, name="privacy_export"),
+    path("accounts/privacy/delete/", account_views.privacy_delete, name="privacy_delete"),
+    path("accounts/privacy/deleted/", account_views.privacy_deleted, name="privacy_deleted"),
     path("accounts/", include("allauth.urls")),
     path("my-courses/", include("enrolment.urls")),
     path("enrol/<int:occasion_id>/", enrolment_views.enrol_occasion, name="enrol"),
