@@ -107,7 +107,8 @@ class CatalogueIndexPage(CachedPageMixin, RoutablePageMixin, Page):
         courses, _ranks = services.find_courses(filters, self.locale.language_code)
         courses = {course.translation_key: course for course in courses}
         occasions = (
-            services.matching_occasions(filters)
+            # Cancelled occasions stay in the feed as STATUS:CANCELLED, so subscribed calendars drop them.
+            services.matching_occasions(filters, include_cancelled=True)
             .filter(course__translation_key__in=courses.keys())
             .select_related("course")
             .order_by("start")

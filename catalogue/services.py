@@ -29,10 +29,12 @@ def _local_midnight(day):
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def matching_occasions(filters, now=None):
-    """Upcoming, scheduled occasions that satisfy the occasion-level filters."""
+def matching_occasions(filters, now=None, include_cancelled=False):
+    """Upcoming occasions that satisfy the occasion-level filters; scheduled ones unless asked otherwise."""
     now = now or timezone.now()
-    occasions = Occasion.objects.scheduled().upcoming(now)
+    occasions = Occasion.objects.upcoming(now)
+    if not include_cancelled:
+        occasions = occasions.scheduled()
     if language := filters.get("language"):
         occasions = occasions.filter(language__in=language)
     if month := filters.get("month"):

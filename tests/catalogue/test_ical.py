@@ -164,3 +164,18 @@ def test_catalogue_links_to_its_filtered_feed(client, course):
     assert [str(e["SUMMARY"]) for e in events(calendar(client, f"/sv/kurser/feed.ics?topic={topic.slug}"))] == [
         "Med ämnet"
     ]
+
+
+def test_the_feed_keeps_a_cancelled_occasion_as_cancelled_so_calendars_remove_it(client, site):
+    from icalendar import Calendar
+
+    from courses.factories import OccasionFactory, create_course, future_morning
+
+    course = create_course(site.catalogue["sv"], title="Vävnadsteknik i praktiken")
+    OccasionFactory(course=course)
+    called_off = OccasionFactory(course=course, start=future_morning(days=37), cancelled=True)
+
+    response = client.get(site.catalogue["sv"].url + "feed.ics")
+
+    events = {str(event["UID"]): str(event["STATUS"]) for event in Calendar.from_ical(response.content).walk("VEVENT")}
+    assert events[called_off.ical_uid] == "CANCELLED"
