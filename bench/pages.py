@@ -133,9 +133,7 @@ def measure_in_process(pages, host, static_root):
     """Per page: SQL queries, mean render time and result count; saves each page's HTML as a static file."""
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from django.test.utils import override_settings
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     client = Client(HTTP_HOST=host)
     measured = []
