@@ -431,6 +431,15 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
     def upcoming_occasions(self):
         return list(self.all_occasions.upcoming().order_by("start"))
 
+    def in_language(self, language_code):
+        """This course's live page in a language, or this page when that language has none."""
+        translation = (
+            CoursePage.objects.live()
+            .filter(translation_key=self.translation_key, locale__language_code=language_code)
+            .first()
+        )
+        return translation or self
+
     @property
     def reminder_schedule(self):
         return parse_reminder_days(self.reminder_days)

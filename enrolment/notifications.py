@@ -193,11 +193,6 @@ def enqueue(message_id):
 # --- Rendering -----------------------------------------------------------------------------------------
 
 
-def _course_page(occasion, language):
-    course = CoursePage.objects.get(pk=occasion.course_id)
-    return course.get_translations(inclusive=True).live().filter(locale__language_code=language).first() or course
-
-
 def _absolute(path):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
@@ -206,7 +201,7 @@ def message_content(message):
     """Subject, paragraphs and an optional call to action, in the active language."""
     enrolment = message.enrolment
     occasion = message.occasion
-    course = _course_page(occasion, message.language)
+    course = occasion.course.in_language(message.language)
     when = formatting.format_period(occasion.start, occasion.end)
     values = {"course": course.title, "when": when, "place": occasion.place}
     detail_url = _absolute(reverse("enrolment_detail", args=[enrolment.pk])) if enrolment else None

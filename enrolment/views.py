@@ -17,7 +17,7 @@ from wagtail.documents import get_document_model
 from wagtail.documents.views.serve import serve as wagtail_serve_document
 
 from catalogue.ical import calendar_response, occasion_calendar
-from courses.models import CoursePage, Occasion
+from courses.models import Occasion
 
 from . import access, services
 from .forms import EnrolmentForm
@@ -77,21 +77,10 @@ def enrol(request, page, occasion):
 def enrol_occasion(request, occasion_id):
     """The enrolment form by occasion id: a plain URL, without walking the page tree on every POST."""
     occasion = get_object_or_404(Occasion.objects.select_related("course"), pk=occasion_id)
-    course = occasion.course
-    page = (
-        CoursePage.objects.live()
-        .filter(translation_key=course.translation_key, locale__language_code=request.LANGUAGE_CODE)
-        .first()
-    )
-    if page is None and not course.live:
+    page = occasion.course.in_language(request.LANGUAGE_CODE)
+    if not page.live:
         raise Http404
-    return enrol(request, page or course, occasion)
-
-
-def _course_page_for(enrolment, language_code):
-    """The course page in the visitor's language, or the course's own page."""
-    course = CoursePage.objects.get(pk=enrolment.occasion.course_id)
-    return course.get_translations(inclusive=True).live().filter(locale__language_code=language_code).first() or course
+    return enrol(request, page, occasion)
 
 
 @login_required
@@ -128,7 +117,7 @@ def enrolment_detail(request, pk):
     enrolment = get_object_or_404(
         Enrolment.objects.select_related("occasion", "occasion__course"), pk=pk, user=request.user
     )
-    page = _course_page_for(enrolment, request.LANGUAGE_CODE)
+    page = enrolment.occasion.course.in_language(request.LANGUAGE_CODE)
     return _private(
         render(
             request,
