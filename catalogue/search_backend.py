@@ -5,6 +5,8 @@ On PostgreSQL every object is indexed with the text-search configuration of its 
 finds "kurs" and "therapies" finds "therapy". Other databases use Wagtail's database backend as is.
 """
 
+import functools
+
 from django.db import connection
 from django.utils import translation
 from modelsearch.backends.database import SearchBackend as database_backend
@@ -16,10 +18,9 @@ def config_for_language(language_code, default="simple"):
     return TEXT_SEARCH_CONFIGS.get((language_code or "")[:2], default)
 
 
-def SearchBackend(params):  # noqa: N802 - Wagtail looks up this name
-    if connection.vendor != "postgresql":
-        return database_backend(params)
-
+@functools.cache
+def _postgres_backend_class():
+    """Built once: the Postgres backend with per-locale text-search configurations."""
     from modelsearch.backends.database.postgres import postgres
 
     class LocaleObjectIndexer(postgres.ObjectIndexer):
@@ -28,21 +29,22 @@ def SearchBackend(params):  # noqa: N802 - Wagtail looks up this name
             locale = getattr(obj, "locale", None)
             self.config = config_for_language(locale.language_code if locale else None, backend.config)
 
-    class LocaleIndex(postgres.PostgresIndex):
-        def add_items(self, model, objs):
-            # The parent builds ObjectIndexer instances by module-level name; swap ours in for the call.
-            original, postgres.ObjectIndexer = postgres.ObjectIndexer, LocaleObjectIndexer
-            try:
-                return super().add_items(model, objs)
-            finally:
-                postgres.ObjectIndexer = original
+    # PostgresIndex.add_items builds indexers by this module-level name and offers no other hook. Ours
+    # behaves exactly like the original for objects without a locale, so it replaces it for good (a
+    # temporary swap per call would race between threads).
+    postgres.ObjectIndexer = LocaleObjectIndexer
 
     class LocaleQueryCompiler(postgres.PostgresSearchQueryCompiler):
         def get_config(self, backend):
             return config_for_language(translation.get_language(), backend.config)
 
     class LocalePostgresSearchBackend(postgres.PostgresSearchBackend):
-        index_class = LocaleIndex
         query_compiler_class = LocaleQueryCompiler
 
-    return LocalePostgresSearchBackend({"SEARCH_CONFIG": "simple", **params})
+    return LocalePostgresSearchBackend
+
+
+def SearchBackend(params):  # noqa: N802 - Wagtail looks up this name
+    if connection.vendor != "postgresql":
+        return database_backend(params)
+    return _postgres_backend_class()({"SEARCH_CONFIG": "simple", **params})
