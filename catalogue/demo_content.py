@@ -106,6 +106,8 @@ AUDIENCES = [
 # --- People ---------------------------------------------------------------------------------------
 
 ADMIN = {"first_name": "Nätverkets", "last_name": "administratör", "email": "admin@atmp.example"}
+# A check-in helper at the first centre (Skåne): marks attendance, sees nothing else.
+CHECK_IN_HELPER = {"first_name": "Anna", "last_name": "Nilsson", "email": "narvaro.skane@atmp.example"}
 ADMIN_PASSWORD = "demo-admin-2026"  # noqa: S105 - published demo login
 OWNER_PASSWORD = "demo-owner-2026"  # noqa: S105 - published demo login
 CLINICIAN_PASSWORD = "demo-user-2026"  # noqa: S105 - published demo login

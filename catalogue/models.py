@@ -66,7 +66,7 @@ class CatalogueIndexPage(CachedPageMixin, RoutablePageMixin, Page):
     intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
 
     parent_page_types = ["catalogue.HomePage"]
-    subpage_types = ["courses.CoursePage"]
+    subpage_types = ["courses.CentrePage", "courses.CoursePage"]
     max_count_per_parent = 1
     template = "catalogue/catalogue_index_page.html"
 

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 from wagtail.models import Locale
 
+from courses.centres import centre_page
 from courses.models import Audience, Centre, CourseFormat, CoursePage, Occasion, Topic
 
 
@@ -112,13 +113,16 @@ def translate_snippet(obj, locale, **fields):
 class CoursePageFactory(wagtail_factories.PageFactory):
     """A live, published course page.
 
-    `parent` is a CatalogueIndexPage (default: the Swedish catalogue, created if missing). `centres`,
+    `parent` is the Swedish page of the first of `centres` (see courses.centres), or a CatalogueIndexPage for
+    a network-wide course (the default when `centres=[]`). `centres`,
     `topics` and `audiences` take lists of entries in the default language; a course without `centres`
     gets a new centre, pass `centres=[]` for none. The page is published with a revision, as an editor
     would leave it, unless `revision=False`.
     """
 
-    parent = factory.LazyFunction(default_catalogue)
+    # Under the page of its first centre (whose course owners manage it); a course without centres is
+    # network-wide and goes straight under the catalogue.
+    parent = factory.LazyAttribute(lambda obj: centre_page(obj.centres[0]) if obj.centres else default_catalogue())
     title = factory.Sequence(lambda n: f"Kurs i avancerade terapier {n}")
     slug = factory.LazyAttribute(lambda obj: slugify(obj.title))
     locale = factory.LazyAttribute(lambda obj: obj.parent.locale if obj.parent else get_locale())
@@ -145,7 +149,7 @@ class CoursePageFactory(wagtail_factories.PageFactory):
 
 
 def create_course(parent=None, **fields):
-    """A published course page under the catalogue page `parent` (default: the Swedish catalogue)."""
+    """A published course page under `parent` (default: its first centre's page, see CoursePageFactory)."""
     if parent is not None:
         fields["parent"] = parent
     return CoursePageFactory(**fields)
@@ -154,7 +158,7 @@ def create_course(parent=None, **fields):
 def translate_course(page, locale, **fields):
     """The published translation of course `page` into `locale` (a Locale or language code).
 
-    The translation is created under the catalogue page of that language, shares the page's
+    The translation is created under the translation of the page's parent (centre page or catalogue), shares the page's
     `translation_key`, topics, centres and audiences, and none of its occasions or materials (they stay
     on the original and are shown on every translation). `fields` (title, summary, ...) are set on it;
     its slug follows the translated title unless given. An existing translation is updated.

@@ -127,6 +127,33 @@ class Centre(Taxonomy):
         verbose_name_plural = _("ATMP-centres")
 
 
+class CentreTeam(models.Model):
+    """A centre's group of staff with one role: course owners or check-in helpers.
+
+    The group carries Wagtail's page permissions (on the centre's part of the tree) and collection
+    permissions (on its documents); this row says which centre and role the group stands for, so the
+    enrolment data, which lives outside the page tree, can be scoped to the same centre.
+    """
+
+    class Role(models.TextChoices):
+        COURSE_OWNER = "course_owner", _("Course owners")
+        CHECK_IN_HELPER = "check_in_helper", _("Check-in helpers")
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="teams", verbose_name=_("ATMP-centre"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    group = models.OneToOneField(
+        "auth.Group", on_delete=models.CASCADE, related_name="centre_team", verbose_name=_("group")
+    )
+
+    class Meta:
+        verbose_name = _("centre team")
+        verbose_name_plural = _("centre teams")
+        constraints = [models.UniqueConstraint(fields=["centre", "role"], name="one_team_per_centre_and_role")]
+
+    def __str__(self):
+        return f"{self.centre} – {self.get_role_display()}"
+
+
 def localized(objects):
     """Swap taxonomy entries for their versions in the active language, with one query per model.
 
@@ -193,12 +220,45 @@ class WaitingListMode(models.TextChoices):
     OFFER = "offer", _("Offer the seat for a limited time")
 
 
+class CentrePage(Page):
+    """A centre's part of the catalogue: its courses are the pages below it.
+
+    Course owners get their page permissions here, so they edit and publish their own centre's courses
+    and no one else's. Visitors who open it land on the catalogue filtered to the centre.
+    """
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="pages", verbose_name=_("ATMP-centre"))
+
+    parent_page_types = ["catalogue.CatalogueIndexPage"]
+    subpage_types = ["courses.CoursePage"]
+    content_panels = [*Page.content_panels, FieldPanel("centre")]
+    override_translatable_fields = [SynchronizedField("centre")]
+
+    class Meta:
+        verbose_name = _("centre's courses")
+        verbose_name_plural = _("centres' courses")
+
+    def serve(self, request, *args, **kwargs):
+        from django.http import HttpResponseRedirect
+        from django.utils.http import urlencode
+
+        catalogue = self.get_parent()
+        return HttpResponseRedirect(f"{catalogue.url}?{urlencode({'centre': self.centre.slug})}")
+
+
 class CoursePageForm(WagtailAdminPageForm):
     """Guards the occasions that people have enrolled in: they can be cancelled, never deleted, and their
     capacity cannot drop below the seats already taken."""
 
     def clean(self):
         cleaned_data = super().clean()
+        # A course under a centre's page is always organised by (at least) that centre.
+        parent = getattr(self, "parent_page", None)
+        if parent is not None and "centres" in cleaned_data and parent.specific_class is CentrePage:
+            centre_id = parent.specific.centre_id
+            chosen = cleaned_data["centres"]
+            if centre_id not in {centre.pk for centre in chosen}:
+                cleaned_data["centres"] = Centre.objects.filter(Q(pk__in=chosen) | Q(pk=centre_id))
         formset = self.formsets.get("occasions")
         if formset is None or not self.instance.pk:
             return cleaned_data
@@ -306,7 +366,9 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
     )
     enrolment_questions = StreamField(EnrolmentQuestionsBlock(), verbose_name=_("questions at enrolment"), blank=True)
 
-    parent_page_types = ["catalogue.CatalogueIndexPage"]
+    # Under a centre's page (its course owners manage it), or under the catalogue for network-wide courses
+    # that only network admins manage.
+    parent_page_types = ["courses.CentrePage", "catalogue.CatalogueIndexPage"]
     subpage_types = []
     template = "courses/course_page.html"
     base_form_class = CoursePageForm
@@ -421,6 +483,12 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         return super().with_content_json(content)
 
     # The course's shared data --------------------------------------------------------------------
+
+    @cached_property
+    def owning_centre(self):
+        """The centre whose course owners manage this course; None for network-wide courses."""
+        parent = self.get_parent().specific
+        return parent.centre if isinstance(parent, CentrePage) else None
 
     @property
     def all_occasions(self):

@@ -1,12 +1,16 @@
-"""Who may see what: participants-only materials, online links, personal calendars.
+"""Who may see what: participants-only materials, online links, personal calendars, and the
+participants of each centre's courses.
 
 Personal data and private materials are shown only to the person, the course's organisers and admins.
+A course belongs to the centre whose page it sits under (see courses.centres); a centre's course owners
+manage its participants, its check-in helpers only mark attendance, and network admins do both everywhere.
 """
 
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from courses.models import CourseMaterial, CoursePage
+from courses.models import CentrePage, CentreTeam, CourseMaterial, CoursePage, Occasion
 
 from .models import Enrolment
 
@@ -24,6 +28,58 @@ def course_pages_in_language(courses, language_code):
     return {page.translation_key: page for page in pages}
 
 
+# What someone wants to do with a centre's participants, and the roles that may.
+MANAGE = "manage"  # see the lists, export them, approve, move, message, raise capacity, reports
+CHECK_IN = "check_in"  # mark attendance
+ROLES_FOR = {
+    MANAGE: [CentreTeam.Role.COURSE_OWNER],
+    CHECK_IN: [CentreTeam.Role.COURSE_OWNER, CentreTeam.Role.CHECK_IN_HELPER],
+}
+
+
+def is_network_admin(user):
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_perm("enrolment.manage_all_enrolments"))
+    )
+
+
+def centre_ids_for(user, purpose=MANAGE):
+    """Ids of the centres (default language) whose participants `user` may handle for `purpose`."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return list(
+        CentreTeam.objects.filter(group__user=user, role__in=ROLES_FOR[purpose])
+        .values_list("centre_id", flat=True)
+        .distinct()
+    )
+
+
+def courses_for(user, purpose=MANAGE):
+    """Course pages (every language) whose participants `user` may handle for `purpose`."""
+    if is_network_admin(user):
+        return CoursePage.objects.all()
+    paths = CentrePage.objects.filter(centre_id__in=centre_ids_for(user, purpose)).values_list("path", flat=True)
+    under_a_centre = Q(pk__in=[])
+    for path in paths:
+        under_a_centre |= Q(path__startswith=path)
+    return CoursePage.objects.filter(under_a_centre)
+
+
+def occasions_for(user, purpose=MANAGE):
+    return Occasion.objects.filter(course__in=courses_for(user, purpose).values("pk"))
+
+
+def may_handle(user, occasion, purpose=MANAGE):
+    return occasions_for(user, purpose).filter(pk=occasion.pk).exists()
+
+
+def may_handle_any(user, purpose=MANAGE):
+    """Whether `user` has the role anywhere (for menus); what they see is scoped by `occasions_for`."""
+    return is_network_admin(user) or bool(centre_ids_for(user, purpose))
+
+
 def user_for_calendar_token(token):
     if not token or len(token) > 64:
         return None
@@ -31,12 +87,10 @@ def user_for_calendar_token(token):
 
 
 def is_organiser(user, course):
-    """Admins, and editors allowed to edit the course's page (its centre's course owners)."""
+    """Network admins and the course owners of the course's centre."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    return user.is_staff and course.permissions_for_user(user).can_edit()
+    return courses_for(user, MANAGE).filter(pk=course.pk).exists()
 
 
 def is_participant(user, course):

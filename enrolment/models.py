@@ -68,6 +68,7 @@ class Enrolment(models.Model):
             )
         ]
         indexes = [models.Index(fields=["occasion", "status"])]
+        permissions = [("manage_all_enrolments", _("Can see and manage the participants of every centre"))]
 
     def __str__(self):
         return f"{self.user} – {self.occasion} ({self.get_status_display()})"

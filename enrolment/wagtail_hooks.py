@@ -10,6 +10,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
+from . import access
 from .models import Enrolment, OutboxMessage
 
 
@@ -27,18 +28,6 @@ def register_enrolment_actions(actions):
     actions.register_action("enrolment.cancel", _("Cancel enrolment"), _("Enrolment cancelled"))
     actions.register_action("occasion.cancel", _("Cancel occasion"), _("Occasion cancelled"))
     actions.register_action("enrolment.occasion_changed", _("Tell about a change"), _("Told about a new time or place"))
-
-
-def courses_editable_by(user):
-    """Course pages this admin user may edit: all for superusers, their centres' for course owners."""
-    from wagtail.permission_policies.pages import PagePermissionPolicy
-
-    from courses.models import CoursePage
-
-    if user.is_superuser:
-        return CoursePage.objects.all()
-    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    return CoursePage.objects.filter(pk__in=editable.values("pk"))
 
 
 ORGANISER_ACTIONS = {
@@ -79,8 +68,7 @@ class EnrolmentViewSet(ModelViewSet):
     add_to_reference_index = False
 
     def get_queryset(self, request):
-        courses = courses_editable_by(request.user)
-        return Enrolment.objects.filter(occasion__course__in=courses).select_related(
+        return Enrolment.objects.filter(occasion__in=access.occasions_for(request.user)).select_related(
             "user", "occasion", "occasion__course"
         )
 

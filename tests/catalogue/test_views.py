@@ -192,7 +192,7 @@ def test_english_course_page_is_in_english(client):
 
     text = html(client.get(english.url))
 
-    assert english.url == "/en/courses/cell-therapy-for-leukaemia/"
+    assert english.url.startswith("/en/courses/") and english.url.endswith("/cell-therapy-for-leukaemia/")
     assert html_lang(text) == "en"
     assert "Cell therapy for leukaemia" in text
 

@@ -26,13 +26,23 @@ def test_users_get_different_email_addresses(db):
     assert UserFactory().email != UserFactory().email
 
 
-def test_course_is_published_under_the_swedish_catalogue(catalogue_sv):
-    course = CoursePageFactory()
+def test_course_is_published_under_its_centres_page_in_the_swedish_catalogue(catalogue_sv):
+    centre = CentreFactory(slug="skane")
+    course = CoursePageFactory(centres=[centre])
 
     assert course.live
-    assert course.get_parent().specific == catalogue_sv
+    parent = course.get_parent().specific
+    assert (parent.centre, parent.get_parent().specific) == (centre, catalogue_sv)
+    assert course.owning_centre == centre
     assert course.locale.language_code == "sv"
-    assert course.url == f"/sv/kurser/{course.slug}/"
+    assert course.url == f"/sv/kurser/skane/{course.slug}/"
+
+
+def test_a_course_without_centres_is_network_wide_under_the_catalogue(catalogue_sv):
+    course = CoursePageFactory(centres=[])
+
+    assert course.get_parent().specific == catalogue_sv
+    assert course.owning_centre is None
 
 
 def test_create_course_puts_the_page_under_the_given_catalogue(catalogue_sv):
@@ -48,9 +58,10 @@ def test_translated_course_shares_translation_key_and_taxonomies(catalogue_en):
     english = translate_course(course, "en", title="Gene therapy", summary="About gene therapy.")
 
     assert english.translation_key == course.translation_key
-    assert english.get_parent().specific == catalogue_en
+    assert english.get_parent().get_parent().specific == catalogue_en
+    assert english.owning_centre == centre
     assert english.live
-    assert english.url == "/en/courses/gene-therapy/"
+    assert english.url == f"/en/courses/{centre.slug}/gene-therapy/"
     assert list(english.centres.all()) == [centre]
     assert list(english.topics.all()) == [topic]
 

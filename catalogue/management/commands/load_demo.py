@@ -27,6 +27,7 @@ from accounts.models import User
 from catalogue import demo_content as content
 from catalogue.models import StandardPage
 from catalogue.setup import ensure_site
+from courses.centres import centre_page, centre_team, ensure_centre, network_admins
 from courses.factories import (
     AudienceFactory,
     CentreFactory,
@@ -36,7 +37,7 @@ from courses.factories import (
     translate_course,
     translate_snippet,
 )
-from courses.models import Audience, Centre, CourseFormat, CoursePage, Occasion, Topic
+from courses.models import Audience, Centre, CentreTeam, CourseFormat, CoursePage, Occasion, Topic
 from enrolment.factories import EnrolmentFactory
 from enrolment.models import Enrolment
 
@@ -139,7 +140,8 @@ class Command(BaseCommand):
             EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             return user
 
-        person(**content.ADMIN, password=content.ADMIN_PASSWORD, is_staff=True, is_superuser=True)
+        self.admin = person(**content.ADMIN, password=content.ADMIN_PASSWORD, is_staff=True, is_superuser=True)
+        self.check_in_helper = person(**content.CHECK_IN_HELPER, password=content.OWNER_PASSWORD, is_staff=True)
         self.owners = {
             centre["slug"]: person(**centre["owner"], password=content.OWNER_PASSWORD, is_staff=True)
             for centre in content.CENTRES
@@ -200,6 +202,12 @@ class Command(BaseCommand):
                 centre.save(update_fields=["collection"])
             translate_snippet(centre, self.en, **data["en"])
             self.centres[data["slug"]] = centre
+            # The centre's pages and groups; its demo course owner joins the course owners.
+            ensure_centre(centre)
+            centre_team(centre, CentreTeam.Role.COURSE_OWNER).user_set.add(self.owners[data["slug"]])
+        first_centre = self.centres[content.CENTRES[0]["slug"]]
+        centre_team(first_centre, CentreTeam.Role.CHECK_IN_HELPER).user_set.add(self.check_in_helper)
+        network_admins().user_set.add(self.admin)
 
         self.topics, self.audiences = {}, {}
         for model_factory, rows, found in (
@@ -230,10 +238,15 @@ class Command(BaseCommand):
                 if counter % 19 == 7 and fields is not planned[-1] and data["format"] != CourseFormat.SELF_PACED:
                     fields["status"] = Occasion.Status.CANCELLED
 
-            page = CoursePage.objects.child_of(catalogue).filter(slug=data["sv"]["slug"]).first()
+            centre_home = centre_page(self.centres[data["centres"][0]])
+            page = CoursePage.objects.descendant_of(catalogue).filter(slug=data["sv"]["slug"]).first()
             if page is None:
                 # Fetched again: the factory's instance still carries the draft state of its saved revision.
-                page = CoursePage.objects.get(pk=self.create_course(catalogue, data).pk)
+                page = CoursePage.objects.get(pk=self.create_course(centre_home, data).pk)
+            elif page.get_parent().pk == catalogue.pk:
+                # A database from before centre pages: the course moves under its centre (both languages).
+                self.move_under_centre(page, data)
+                page.refresh_from_db()
             self.add_occasions(page, planned)
             if page.get_translation_or_none(self.en) is None:
                 en = data["en"]
@@ -249,11 +262,16 @@ class Command(BaseCommand):
                 )
             self.courses.append(page)
 
-    def create_course(self, catalogue, data):
+    def move_under_centre(self, page, data):
+        centre = self.centres[data["centres"][0]]
+        for translation in CoursePage.objects.filter(translation_key=page.translation_key):
+            translation.move(centre_page(centre, translation.locale.language_code), pos="last-child")
+
+    def create_course(self, parent, data):
         sv = data["sv"]
         owner = self.owners[data["centres"][0]]
         return create_course(
-            catalogue,
+            parent,
             title=sv["title"],
             slug=sv["slug"],
             summary=sv["summary"],
@@ -517,6 +535,10 @@ class Command(BaseCommand):
 
         out.write(self.style.MIGRATE_HEADING("Demo logins"))
         out.write(f"  {content.ADMIN['email']:38} {content.ADMIN_PASSWORD:17} network admin (superuser)")
+        out.write(
+            f"  {content.CHECK_IN_HELPER['email']:38} {content.OWNER_PASSWORD:17} check-in helper, "
+            f"{content.CENTRES[0]['sv']['name']}"
+        )
         for centre in content.CENTRES:
             out.write(
                 f"  {centre['owner']['email']:38} {content.OWNER_PASSWORD:17} course owner, {centre['sv']['name']}"

@@ -4,10 +4,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from catalogue.setup import ensure_site
+from courses.centres import ensure_all_centres
 
 
 class Command(BaseCommand):
-    help = "Create the locales, home pages and catalogue pages in Swedish and English (idempotent)."
+    help = (
+        "Create the locales, home and catalogue pages in Swedish and English, each centre's pages and the "
+        "staff groups (idempotent)."
+    )
 
     def handle(self, *args, **options):
         # The Site's host is the public one from BASE_URL: JSON-LD, feeds and e-mails build links from it.
@@ -17,4 +21,6 @@ class Command(BaseCommand):
         if (skeleton.site.hostname, skeleton.site.port) != (address.hostname, port):
             skeleton.site.hostname, skeleton.site.port = address.hostname, port
             skeleton.site.save()
+        ensure_all_centres()
         self.stdout.write(f"Site ready: {skeleton.site}, catalogue at /sv/kurser/ and /en/courses/")
+        self.stdout.write("Groups ready: network admins, and course owners and check-in helpers for each centre.")

@@ -1,0 +1,152 @@
+"""Each centre's part of the site and its staff roles, set up idempotently.
+
+For every centre (in the default language) there is:
+- a `CentrePage` under the catalogue in each language, the parent of the centre's courses;
+- a collection for its documents and images;
+- two groups: course owners (edit and publish the centre's pages, manage its documents and participants)
+  and check-in helpers (mark attendance only), linked to the centre by a `CentreTeam` row.
+There is also one "Network admins" group that may do everything across centres.
+
+`ensure_centre` runs when a centre is saved in the CMS and from `manage.py setup_site`; adding a user to a
+group in Wagtail's Users admin is then all it takes to give them a role.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+from .models import Centre, CentrePage, CentreTeam
+
+NETWORK_ADMINS = "Nätverksadministratörer / Network admins"
+TEAM_NAMES = {
+    CentreTeam.Role.COURSE_OWNER: "Kursansvariga / Course owners – {centre}",
+    CentreTeam.Role.CHECK_IN_HELPER: "Närvarohjälp / Check-in helpers – {centre}",
+}
+
+# Page permissions a course owner has on their centre's pages (not bulk delete).
+OWNER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+ADMIN_PAGE_PERMISSIONS = [*OWNER_PAGE_PERMISSIONS, "bulk_delete_page"]
+COLLECTION_PERMISSIONS = [
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "delete_document"),
+    ("wagtaildocs", "choose_document"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "delete_image"),
+    ("wagtailimages", "choose_image"),
+]
+ADMIN_ACCESS = [("wagtailadmin", "access_admin")]
+OWNER_PERMISSIONS = [*ADMIN_ACCESS, ("wagtail_localize", "submit_translation")]
+NETWORK_ADMIN_PERMISSIONS = [
+    *OWNER_PERMISSIONS,
+    ("enrolment", "manage_all_enrolments"),
+    *[
+        (app, f"{action}_{model}")
+        for app, model in [("courses", "centre"), ("courses", "topic"), ("courses", "audience")]
+        for action in ("add", "change", "delete")
+    ],
+    ("catalogue", "change_sitelinks"),
+    ("enrolment", "view_outboxmessage"),
+    ("accounts", "add_user"),
+    ("accounts", "change_user"),
+    ("accounts", "view_user"),
+    ("auth", "view_group"),
+]
+
+
+def _permissions(pairs):
+    query = Q(pk__in=[])
+    for app_label, codename in pairs:
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(query))
+
+
+def _page_permissions(group, page, codenames):
+    for permission in _permissions([("wagtailcore", codename) for codename in codenames]):
+        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+def _collection_permissions(group, collection):
+    for permission in _permissions(COLLECTION_PERMISSIONS):
+        GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)
+
+
+def centre_pages(centre):
+    """The centre's page in each language that has a catalogue, created (and published) if missing."""
+    from catalogue.setup import ensure_site
+
+    skeleton = ensure_site()
+    pages = {}
+    source = CentrePage.objects.filter(centre=centre, locale__language_code=settings.LANGUAGE_CODE).first()
+    for code, catalogue in skeleton.catalogue.items():
+        page = CentrePage.objects.filter(centre=centre, locale=catalogue.locale).first()
+        if page is None:
+            named = centre.get_translation_or_none(catalogue.locale) or centre
+            page = CentrePage(title=named.name, slug=centre.slug, centre=centre, locale=catalogue.locale)
+            if source is not None:
+                page.translation_key = source.translation_key
+            catalogue.add_child(instance=page)
+            page.save_revision().publish()
+        source = source or page
+        pages[code] = page
+    return pages
+
+
+def centre_page(centre, language_code=None):
+    """The centre's page in one language (default language if None)."""
+    return centre_pages(centre)[language_code or settings.LANGUAGE_CODE]
+
+
+def centre_collection(centre):
+    if centre.collection_id:
+        return centre.collection
+    collection = Collection.get_first_root_node().add_child(name=centre.name)
+    # The collection is synchronised across the centre's translations.
+    Centre.objects.filter(translation_key=centre.translation_key).update(collection=collection)
+    centre.collection = collection
+    return collection
+
+
+def centre_team(centre, role):
+    """The group for one role at one centre, with its permissions (created if missing)."""
+    team = CentreTeam.objects.filter(centre=centre, role=role).select_related("group").first()
+    if team is None:
+        name = TEAM_NAMES[role].format(centre=centre.short_name or centre.name)
+        group, _created = Group.objects.get_or_create(name=name[:150])
+        team = CentreTeam.objects.create(centre=centre, role=role, group=group)
+    group = team.group
+    if role == CentreTeam.Role.COURSE_OWNER:
+        group.permissions.add(*_permissions(OWNER_PERMISSIONS))
+        for page in centre_pages(centre).values():
+            _page_permissions(group, page, OWNER_PAGE_PERMISSIONS)
+        _collection_permissions(group, centre_collection(centre))
+    else:
+        group.permissions.add(*_permissions(ADMIN_ACCESS))
+    return group
+
+
+def network_admins():
+    group, _created = Group.objects.get_or_create(name=NETWORK_ADMINS)
+    group.permissions.add(*_permissions(NETWORK_ADMIN_PERMISSIONS))
+    root_page = Page.get_first_root_node()
+    if root_page is not None:
+        _page_permissions(group, root_page, ADMIN_PAGE_PERMISSIONS)
+    _collection_permissions(group, Collection.get_first_root_node())
+    return group
+
+
+@transaction.atomic
+def ensure_centre(centre):
+    """Pages, collection and groups for one centre (given in the default language); safe to repeat."""
+    for role in CentreTeam.Role:
+        centre_team(centre, role)
+    return centre_pages(centre)
+
+
+def ensure_all_centres():
+    network_admins()
+    for centre in Centre.objects.filter(locale__language_code=settings.LANGUAGE_CODE):
+        ensure_centre(centre)
