@@ -56,15 +56,20 @@ def centre_ids_for(user, purpose=MANAGE):
     )
 
 
-def courses_for(user, purpose=MANAGE):
-    """Course pages (every language) whose participants `user` may handle for `purpose`."""
-    if is_network_admin(user):
-        return CoursePage.objects.all()
-    paths = CentrePage.objects.filter(centre_id__in=centre_ids_for(user, purpose)).values_list("path", flat=True)
+def courses_of_centres(centre_ids):
+    """Course pages (every language) under the given centres' pages."""
+    paths = CentrePage.objects.filter(centre_id__in=centre_ids).values_list("path", flat=True)
     under_a_centre = Q(pk__in=[])
     for path in paths:
         under_a_centre |= Q(path__startswith=path)
     return CoursePage.objects.filter(under_a_centre)
+
+
+def courses_for(user, purpose=MANAGE):
+    """Course pages (every language) whose participants `user` may handle for `purpose`."""
+    if is_network_admin(user):
+        return CoursePage.objects.all()
+    return courses_of_centres(centre_ids_for(user, purpose))
 
 
 def occasions_for(user, purpose=MANAGE):

@@ -149,6 +149,7 @@ class OutboxMessage(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up after the occasion")
         ORGANISER_NOTICE = "organiser_notice", _("Notice to the course owner")
         ORGANISER_DIGEST = "organiser_digest", _("Daily digest to the course owner")
+        ORGANISER_MESSAGE = "organiser_message", _("Message from the course owner")
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

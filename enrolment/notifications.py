@@ -173,6 +173,12 @@ def queue_organiser_digests(now=None):
     return queued
 
 
+def queue_organiser_message(batch, enrolment, subject, body):
+    """One participant's copy of an organiser's message (`batch` names the sending, so it is queued once)."""
+    key = f"message:{batch}:{enrolment.user_id}"
+    return _queue(key, Kind.ORGANISER_MESSAGE, enrolment, data={"subject": subject, "body": body}, new_key=True)
+
+
 def _person_line(enrolment):
     user = enrolment.user
     profession = user.profession.name if user and user.profession_id else ""
@@ -300,6 +306,11 @@ def message_content(message):
             for event in events
         ]
         button = (_("Enrolments in the admin"), _absolute(reverse("enrolments:index")))
+    elif message.kind == Kind.ORGANISER_MESSAGE:
+        # The organiser's own words, as written; the course and date say what it is about.
+        subject = f"{message.data.get('subject', '')} – {course.title}"
+        paragraphs = [_("About %(course)s, %(when)s, %(place)s:") % values]
+        paragraphs += [part.strip() for part in message.data.get("body", "").split("\n\n") if part.strip()]
     else:  # FOLLOW_UP
         subject = _("Thank you for taking part: %(course)s") % values
         paragraphs = [_("Thank you for taking part in %(course)s.") % values]

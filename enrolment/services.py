@@ -8,13 +8,16 @@ quotas, so seats taken never exceed capacity whatever the concurrency. Each chan
 """
 
 import datetime as dt
+import uuid
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from courses import formatting
 from courses.models import CoursePage, Occasion, WaitingListMode
 
 from . import notifications
@@ -404,3 +407,118 @@ def apply_published_occasions(course_id, by=None, *, now=None):
             changed += _announce_changes(occasion, by)
             promoted += len(fill_free_seats(occasion, now=now, user=by))
     return {"cancelled": cancelled, "changed": changed, "promoted": promoted}
+
+
+# --- Organiser operations -----------------------------------------------------------------------------
+
+
+def promote(enrolment_id, by, message="", *, now=None):
+    """Give one waiting person a free seat now (the organiser may take someone out of turn).
+
+    Never over capacity: with no seat free, the organiser raises the capacity first.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        enrolment, occasion = _locked_enrolment(enrolment_id)
+        if enrolment.status not in (Status.WAITING, Status.OFFERED):
+            raise EnrolmentError(_("Only people on the waiting list can be promoted."), code="not_waiting")
+        if occasion.is_cancelled or now >= occasion.start:
+            raise EnrolmentError(_("This occasion has started or is cancelled."), code="closed")
+        holds_offered_seat = enrolment.status == Status.OFFERED
+        if not holds_offered_seat and occasion.capacity is not None and seats_taken(occasion) >= occasion.capacity:
+            raise EnrolmentError(_("No seat is free. Raise the capacity first."), code="full")
+        _set_status(enrolment, Status.CONFIRMED, message=message, offer_expires_at=None)
+        _record(enrolment, Kind.PROMOTED, "promote", user=by)
+        return enrolment
+
+
+def move(enrolment_id, target_occasion_id, by, message="", *, now=None):
+    """Move a person to another occasion of the same course, with a seat there.
+
+    The old enrolment is cancelled (its seat goes to the waiting list, and the person's calendar drops the
+    old date) and a confirmed one is made on the target, carrying the answers over.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        source_id = Enrolment.objects.filter(pk=enrolment_id).values_list("occasion_id", flat=True).first()
+        if source_id is None:
+            raise EnrolmentError(_("This enrolment does not exist."), code="not_found")
+        if int(target_occasion_id) == source_id:
+            raise EnrolmentError(_("Choose another occasion than the current one."), code="same_occasion")
+        # Both occasions locked, always in id order, so two opposite moves cannot deadlock.
+        locked = {
+            o.pk: o
+            for o in Occasion.objects.select_for_update().filter(pk__in=[source_id, target_occasion_id]).order_by("pk")
+        }
+        source, target = locked[source_id], locked.get(int(target_occasion_id))
+        enrolment = Enrolment.objects.select_related("user").get(pk=enrolment_id)
+        if target is None or course_of(target).translation_key != course_of(source).translation_key:
+            raise EnrolmentError(
+                _("People can only be moved to another occasion of the same course."), code="other_course"
+            )
+        if enrolment.status not in (Status.PENDING, Status.CONFIRMED, Status.OFFERED, Status.WAITING):
+            raise EnrolmentError(
+                _("This enrolment is no longer active (%(status)s).") % {"status": enrolment.get_status_display()},
+                code="not_active",
+            )
+        if target.is_cancelled or now >= target.start:
+            raise EnrolmentError(_("The chosen occasion has started or is cancelled."), code="closed")
+        taken, _anyone_waiting, existing_id = seat_state(target, enrolment.user)
+        if existing_id:
+            raise EnrolmentError(_("This person is already enrolled in the chosen occasion."), code="already_enrolled")
+        if target.capacity is not None and taken >= target.capacity:
+            raise EnrolmentError(_("The chosen occasion is full. Raise its capacity first."), code="full")
+
+        if not message:
+            # The person reads this in their cancellation e-mail: their language, not the organiser's.
+            with translation.override(enrolment.user.preferred_language or settings.LANGUAGE_CODE):
+                when = formatting.format_period(target.start, target.end)
+                message = str(_("Moved to %(when)s.") % {"when": when})
+        _set_status(enrolment, Status.CANCELLED, message=message)
+        _record(enrolment, Kind.CANCELLED, "move", user=by, to_occasion=target.pk)
+        new = Enrolment.objects.create(
+            user=enrolment.user, occasion=target, status=Status.CONFIRMED, answers=enrolment.answers
+        )
+        _record(new, Kind.CONFIRMED, "create", user=by, from_occasion=source.pk)
+        fill_free_seats(source, now=now, user=by)
+        return new
+
+
+MESSAGE_AUDIENCES = {
+    # who gets an organiser's message: the people with a seat, or those and the waiting list
+    "participants": [Status.CONFIRMED, Status.PENDING, Status.OFFERED],
+    "everyone": [Status.CONFIRMED, Status.PENDING, Status.OFFERED, Status.WAITING],
+}
+
+
+def message_participants(occasion_id, by, subject, body, audience="participants"):
+    """An e-mail from the organiser to an occasion's participants, through the outbox. Returns the count."""
+    subject, body = " ".join((subject or "").split())[:200], (body or "").strip()[:5000]
+    if not subject or not body:
+        raise EnrolmentError(_("Write a subject and a message."), code="empty")
+    statuses = MESSAGE_AUDIENCES.get(audience)
+    if statuses is None:
+        raise EnrolmentError(_("Choose who gets the message."), code="audience")
+    with transaction.atomic():
+        occasion = lock_occasion(occasion_id)
+        recipients = list(Enrolment.objects.filter(occasion=occasion, status__in=statuses).select_related("user"))
+        batch = uuid.uuid4().hex
+        log(
+            instance=occasion,
+            action="occasion.message",
+            user=by,
+            data={"subject": subject, "recipients": len(recipients), "audience": audience, "batch": batch},
+        )
+        for enrolment in recipients:
+            notifications.queue_organiser_message(batch, enrolment, subject, body)
+        return len(recipients)
+
+
+def record_export(by, export_format, rows, filters, columns):
+    """Every export of personal data is written to the audit log (who, when, what, how many rows)."""
+    log(
+        instance=by,
+        action="enrolment.export",
+        user=by,
+        data={"format": export_format, "rows": rows, "filters": filters, "columns": columns},
+    )

@@ -1,5 +1,5 @@
-"""Admin wiring: enrolment log actions (shown in Wagtail's history and site history report) and a
-read-mostly list of enrolments for network admins (centre-scoped views come with the organiser tools)."""
+"""Admin wiring: enrolment log actions (shown in Wagtail's history and site history report), the organisers'
+participant and occasion lists (enrolment/admin_views.py), and the e-mail outbox for network admins."""
 
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -10,7 +10,6 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
-from . import access
 from .models import Enrolment, OutboxMessage
 
 
@@ -28,89 +27,16 @@ def register_enrolment_actions(actions):
     actions.register_action("enrolment.cancel", _("Cancel enrolment"), _("Enrolment cancelled"))
     actions.register_action("occasion.cancel", _("Cancel occasion"), _("Occasion cancelled"))
     actions.register_action("enrolment.occasion_changed", _("Tell about a change"), _("Told about a new time or place"))
-
-
-ORGANISER_ACTIONS = {
-    # action: (button label, service, allowed from these statuses)
-    "approve": (_("Approve enrolment"), "approve", [Enrolment.Status.PENDING]),
-    "reject": (_("Reject enrolment"), "reject", [Enrolment.Status.PENDING]),
-    "cancel": (_("Cancel enrolment"), "cancel", Enrolment.ACTIVE_STATUSES),
-}
-
-
-class EnrolmentIndexView(IndexView):
-    def get_list_more_buttons(self, instance):
-        buttons = list(super().get_list_more_buttons(instance))
-        for action, (label, _service, statuses) in ORGANISER_ACTIONS.items():
-            if instance.status in statuses:
-                url = reverse("enrolments:act", args=[instance.pk, action])
-                buttons.append(ListingButton(label, url=url, icon_name="edit", priority=10))
-        return buttons
-
-
-class EnrolmentViewSet(ModelViewSet):
-    """Enrolments of the courses the user may edit. Changes go through the enrolment services (never a
-    plain edit form), so capacity, the waiting list, the audit log and the e-mails stay right."""
-
-    model = Enrolment
-    icon = "group"
-    menu_label = _("Enrolments")
-    add_to_admin_menu = True
-    menu_order = 250
-    list_display = ["user", "occasion", "status", "created_at"]
-    list_filter = ["status"]
-    search_fields = ["user__email", "user__first_name", "user__last_name"]
-    inspect_view_enabled = True
-    create_view_enabled = False
-    index_view_class = EnrolmentIndexView
-    form_fields = []
-    # Enrolments reference nothing editors need a usage count for; indexing them would run inside the seat lock.
-    add_to_reference_index = False
-
-    def get_queryset(self, request):
-        return Enrolment.objects.filter(occasion__in=access.occasions_for(request.user)).select_related(
-            "user", "occasion", "occasion__course"
-        )
-
-    def get_urlpatterns(self):
-        from django.urls import path
-
-        return [*super().get_urlpatterns(), path("<int:pk>/<str:action>/", self.act_view, name="act")]
-
-    def act_view(self, request, pk, action):
-        """Approve, reject or cancel one enrolment, with an optional message to the person."""
-        from django.contrib import messages
-        from django.http import Http404
-        from django.shortcuts import redirect
-
-        from . import services
-
-        if action not in ORGANISER_ACTIONS:
-            raise Http404
-        enrolment = get_object_or_404(self.get_queryset(request), pk=pk)
-        label, service, statuses = ORGANISER_ACTIONS[action]
-        if request.method == "POST":
-            message = request.POST.get("message", "")[:2000]
-            try:
-                if service == "cancel":
-                    services.cancel(enrolment.pk, request.user, as_organiser=True, reason=message)
-                else:
-                    getattr(services, service)(enrolment.pk, request.user, message)
-            except services.EnrolmentError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(
-                    request, _("Done: %(action)s for %(person)s.") % {"action": label, "person": enrolment.user}
-                )
-            return redirect(self.get_url_name("index"))
-        return TemplateResponse(
-            request, "enrolment/admin/act_confirm.html", {"enrolment": enrolment, "label": label, "view": self}
-        )
+    actions.register_action("enrolment.move", _("Move to another occasion"), _("Moved to another occasion"))
+    actions.register_action("enrolment.export", _("Export participants"), _("Exported participant data"))
+    actions.register_action("occasion.message", _("Message participants"), _("Message sent to the participants"))
 
 
 @hooks.register("register_admin_viewset")
-def register_enrolment_viewset():
-    return EnrolmentViewSet("enrolments")
+def register_organiser_viewsets():
+    from .admin_views import OrganiserViewSetGroup
+
+    return OrganiserViewSetGroup()
 
 
 @hooks.register("before_delete_page")

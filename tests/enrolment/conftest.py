@@ -10,7 +10,8 @@ from courses.factories import AudienceFactory, OccasionFactory, create_course
 def make_participant(profession=None, **fields):
     """A clinician with a verified e-mail and a complete profile: someone who may enrol."""
     profession = profession or AudienceFactory(name="Sjuksköterskor", slug="nurses")
-    user = UserFactory(profession=profession, workplace="Akademiska sjukhuset", region="uppsala", **fields)
+    fields = {"workplace": "Akademiska sjukhuset", "region": "uppsala", **fields}
+    user = UserFactory(profession=profession, **fields)
     user.accept_privacy_notice()
     user.save()
     EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})

@@ -80,7 +80,7 @@ def test_staff_without_rights_on_the_course_cannot_see_or_act_on_its_enrolments(
     action = client.post(f"/admin/enrolments/{pending.pk}/approve/")
 
     assert pending.user.email not in listing.content.decode()
-    assert action.status_code == 404
+    assert action.status_code in (302, 403)  # Wagtail's permission denied: back to the dashboard
     assert Enrolment.objects.get(pk=pending.pk).status == Enrolment.Status.PENDING
 
 

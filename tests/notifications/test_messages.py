@@ -418,6 +418,7 @@ SWEDISH_SUBJECT_STARTS = {
     Kind.FOLLOW_UP: "Tack för att du deltog",
     Kind.ORGANISER_NOTICE: "Bekräftad",
     Kind.ORGANISER_DIGEST: "Anmälningar och avbokningar",
+    Kind.ORGANISER_MESSAGE: "Kursen är fullbokad.",  # the organiser's own subject, as written
 }
 ENROLMENT_STATUS = {
     Kind.PENDING: Enrolment.Status.PENDING,
@@ -470,6 +471,7 @@ def render_both(kind, occasion, user):
             occasion=occasion,
             enrolment=enrolment,
             event=event if kind == Kind.OCCASION_CANCELLED else None,
+            data={"subject": ORGANISER_MESSAGE, "body": REASON} if kind == Kind.ORGANISER_MESSAGE else {},
         )
         rendered[language] = notifications.build_email(message)
     return rendered["sv"], rendered["en"]

@@ -1,0 +1,641 @@
+"""The organisers' admin: participant lists with export, and the actions on enrolments and occasions.
+
+Enrolment data lives outside the page tree, so Wagtail's page permissions do not reach it: every queryset here
+starts from `access.occasions_for(user)` (a course owner's own centre, everything for network admins), so
+another centre's ids give 404, and people without a role get Wagtail's permission-denied page. Changes go
+through `enrolment.services`, never a plain model form, so seats, the waiting list, the audit log and the
+e-mails stay right.
+"""
+
+import codecs
+import tempfile
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets import Button, ListingButton
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from accounts.regions import REGIONS
+from courses.models import Centre, CoursePage, Occasion
+
+from . import access, services
+from .models import Enrolment
+
+Status = Enrolment.Status
+REGION_NAMES = dict(REGIONS)
+
+
+class CentreScopedPolicy(BasePermissionPolicy):
+    """Who may open the organisers' lists at all: network admins and course owners. What they then see is
+    scoped by centre in each view's queryset; nothing here can add or delete rows."""
+
+    def user_has_permission(self, user, action):
+        return action in {"view", "change", "export"} and access.may_handle_any(user, access.MANAGE)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        occasion = instance if isinstance(instance, Occasion) else instance.occasion
+        return self.user_has_permission(user, action) and access.may_handle(user, occasion)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return self.model.objects.none()
+
+    def users_with_any_permission(self, actions):
+        raise NotImplementedError
+
+
+# Registered for the models, as Wagtail asks, so every admin view of them (and the menu) uses it.
+register_permission_policy(Enrolment, CentreScopedPolicy(Enrolment), exact_class=True)
+register_permission_policy(Occasion, CentreScopedPolicy(Occasion), exact_class=True)
+
+
+# --- Filters ------------------------------------------------------------------------------------------
+
+
+def _scoped_courses(user):
+    """The Swedish course pages (which hold the occasions) the user may manage, by title."""
+    return access.courses_for(user).filter(locale__language_code="sv").order_by("title")
+
+
+class ParticipantFilterSet(WagtailFilterSet):
+    centre = django_filters.ModelChoiceFilter(
+        label=_("ATMP-centre"), queryset=Centre.objects.none(), method="filter_centre"
+    )
+    course = django_filters.ModelChoiceFilter(
+        label=_("course"), queryset=CoursePage.objects.none(), method="filter_course"
+    )
+    occasion = django_filters.ModelChoiceFilter(label=_("occasion"), queryset=Occasion.objects.none())
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=Status.choices)
+    starts_from = django_filters.DateFilter(
+        label=_("occasions from"), field_name="occasion__start", lookup_expr="date__gte"
+    )
+    starts_until = django_filters.DateFilter(
+        label=_("occasions until"), field_name="occasion__start", lookup_expr="date__lte"
+    )
+
+    class Meta:
+        model = Enrolment
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = request.user
+        centres = Centre.objects.filter(locale__language_code="sv")
+        if not access.is_network_admin(user):
+            centres = centres.filter(pk__in=access.centre_ids_for(user))
+        courses = _scoped_courses(user)
+        self.filters["centre"].queryset = centres
+        self.filters["course"].queryset = courses
+        self.filters["occasion"].queryset = (
+            Occasion.objects.filter(course__in=courses).select_related("course").order_by("-start")
+        )
+
+    def filter_centre(self, queryset, name, centre):
+        return queryset.filter(occasion__course__in=access.courses_of_centres([centre.pk]))
+
+    def filter_course(self, queryset, name, course):
+        return queryset.filter(occasion__course__translation_key=course.translation_key)
+
+
+# --- Columns ------------------------------------------------------------------------------------------
+
+
+def _answers(enrolment):
+    return "\n".join(f"{item['question']}: {item['answer']}" for item in (enrolment.answers or {}).values())
+
+
+def _attendance(enrolment):
+    if enrolment.status == Status.ATTENDED:
+        return _("Attended")
+    if enrolment.status == Status.NO_SHOW:
+        return _("No-show")
+    return ""
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    value: Callable
+
+
+COLUMNS = OrderedDict(
+    [
+        ("first_name", Column(_("First name"), lambda e: e.user.first_name)),
+        ("last_name", Column(_("Last name"), lambda e: e.user.last_name)),
+        ("email", Column(_("E-mail"), lambda e: e.user.email)),
+        ("profession", Column(_("Profession"), lambda e: e.user.profession.name if e.user.profession_id else "")),
+        ("workplace", Column(_("Workplace"), lambda e: e.user.workplace)),
+        ("region", Column(_("Region"), lambda e: str(REGION_NAMES.get(e.user.region, e.user.region)))),
+        ("course", Column(_("Course"), lambda e: e.occasion.course.title)),
+        ("occasion_start", Column(_("Starts"), lambda e: timezone.localtime(e.occasion.start).replace(tzinfo=None))),
+        ("occasion_end", Column(_("Ends"), lambda e: timezone.localtime(e.occasion.end).replace(tzinfo=None))),
+        ("city", Column(_("City"), lambda e: e.occasion.city)),
+        ("status", Column(_("Status"), lambda e: str(e.get_status_display()))),
+        ("waiting_number", Column(_("Waiting-list position"), lambda e: e.waiting_number)),
+        ("answers", Column(_("Answers"), _answers)),
+        ("enrolled_at", Column(_("Enrolled at"), lambda e: timezone.localtime(e.created_at).replace(tzinfo=None))),
+        ("attendance", Column(_("Attendance"), lambda e: str(_attendance(e)))),
+    ]
+)
+DEFAULT_COLUMNS = [key for key in COLUMNS if key not in {"occasion_end", "city"}]
+
+# OWASP CSV injection: a cell starting with one of these is read as a formula by Excel and LibreOffice.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class ExportColumnsForm(forms.Form):
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"),
+        choices=[(key, column.label) for key, column in COLUMNS.items()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+def with_waiting_numbers(queryset):
+    """Annotate each waiting enrolment with its place in line (1 = next to get a seat)."""
+    ahead = (
+        Enrolment.objects.filter(occasion=OuterRef("occasion"), status=Status.WAITING, pk__lte=OuterRef("pk"))
+        .values("occasion")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        waiting_number=Case(When(status=Status.WAITING, then=Subquery(ahead)), output_field=IntegerField())
+    )
+
+
+def participants_for(user):
+    """The enrolments a user may see: those of their centres' occasions (every one for network admins)."""
+    enrolments = Enrolment.objects.filter(occasion__in=access.occasions_for(user))
+    return with_waiting_numbers(enrolments).select_related("user", "user__profession", "occasion", "occasion__course")
+
+
+def occasions_with_counts_for(user):
+    return (
+        access.occasions_for(user)
+        .select_related("course")
+        .with_seats()
+        .annotate(waiting=Count("enrolments", filter=Q(enrolments__status=Status.WAITING)))
+    )
+
+
+class ParticipantInspectView(InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(participants_for(self.request.user), pk=unquote(str(self.pk)))
+
+
+# --- The participant list -----------------------------------------------------------------------------
+
+ENROLMENT_ACTIONS = {
+    # action: (label, allowed from these statuses, needs a target occasion)
+    "approve": (_("Approve enrolment"), [Status.PENDING], False),
+    "reject": (_("Reject enrolment"), [Status.PENDING], False),
+    "promote": (_("Give a seat"), [Status.WAITING, Status.OFFERED], False),
+    "move": (_("Move to another occasion"), Enrolment.ACTIVE_STATUSES, True),
+    "cancel": (_("Cancel enrolment"), Enrolment.ACTIVE_STATUSES, False),
+}
+
+
+class ParticipantIndexView(IndexView):
+    export_chunk_size = 500
+
+    def get_base_queryset(self):
+        return participants_for(self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            # Straight to the file: the listing's context would build a table of every row in memory first.
+            self.object_list = self.get_queryset()
+            return self.as_spreadsheet(self.object_list, request.GET.get("export"))
+        return super().get(request, *args, **kwargs)
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        chosen = ExportColumnsForm(request.GET)
+        columns = set(chosen.cleaned_data["columns"]) if chosen.is_valid() else set()
+        self.list_export = [key for key in COLUMNS if key in columns] or DEFAULT_COLUMNS
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        for action, (label, statuses, _target) in ENROLMENT_ACTIONS.items():
+            if instance.status in statuses:
+                url = reverse("enrolments:act", args=[instance.pk, action])
+                buttons.append(ListingButton(label, url=url, icon_name="edit", priority=10))
+        return buttons
+
+    @cached_property
+    def header_more_buttons(self):
+        query = self.request.GET.copy()
+        for key in ("export", "p", "columns"):
+            query.pop(key, None)
+        url = f"{reverse('enrolments:export')}?{query.urlencode()}"
+        label = _("Choose columns and export")
+        return [*super().header_more_buttons, Button(label, url=url, icon_name="download", priority=80)]
+
+    # Export: our own columns, neutralised cells, UTF-8 with BOM, streamed, audited.
+
+    def to_row_dict(self, item):
+        return OrderedDict((key, neutralise(COLUMNS[key].value(item))) for key in self.list_export)
+
+    def get_heading(self, queryset, field):
+        return str(COLUMNS[field].label)
+
+    def get_filename(self):
+        occasion = self.filters.form.cleaned_data.get("occasion") if self.filters and self.filters.is_valid() else None
+        if occasion:
+            day = timezone.localtime(occasion.start).date().isoformat()
+            return f"{slugify(_('participants'))}-{slugify(occasion.course.title)[:60]}-{day}"
+        return f"{slugify(_('participants'))}-{timezone.localdate().isoformat()}"
+
+    def _rows(self, queryset):
+        return queryset.iterator(chunk_size=self.export_chunk_size)
+
+    def stream_csv(self, queryset):
+        # Excel reads a UTF-8 file as the local code page unless it starts with a byte-order mark.
+        yield codecs.BOM_UTF8.decode("utf-8")
+        rows = super().stream_csv(queryset.none())
+        yield next(rows)  # the heading row
+        yield from self._chunks(queryset)
+
+    def _chunks(self, queryset):
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=self.list_export)
+        for number, item in enumerate(self._rows(queryset), start=1):
+            self.write_csv_row(writer, self.to_row_dict(item))
+            if number % self.export_chunk_size == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    def write_csv_response(self, queryset):
+        response = StreamingHttpResponse(self.stream_csv(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, f"{self.get_filename()}.csv")
+        return response
+
+    def write_xlsx(self, queryset, output):
+        from openpyxl import Workbook
+
+        # write_only: rows go straight to a temporary file, so memory stays flat whatever the row count.
+        workbook = Workbook(write_only=True, iso_dates=True)
+        worksheet = workbook.create_sheet(title=str(_("Participants"))[:31])
+        worksheet.append([self.get_heading(queryset, field) for field in self.list_export])
+        for item in self._rows(queryset):
+            worksheet.append(self.generate_xlsx_row(worksheet, self.to_row_dict(item), date_format="yyyy-mm-dd hh:mm"))
+        workbook.save(output)
+
+    def write_xlsx_response(self, queryset):
+        output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+        self.write_xlsx(queryset, output)
+        output.seek(0)
+        return FileResponse(
+            output,
+            as_attachment=True,
+            filename=f"{self.get_filename()}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        if self.filters and not self.filters.is_valid():
+            messages.error(self.request, _("Correct the filters before you export."))
+            query = self.request.GET.copy()
+            query.pop("export", None)
+            return redirect(f"{reverse('enrolments:index')}?{query.urlencode()}")
+        filters = {key: self.request.GET.getlist(key) for key in self.request.GET if key not in {"export", "columns"}}
+        services.record_export(self.request.user, spreadsheet_format, queryset.count(), filters, self.list_export)
+        response = super().as_spreadsheet(queryset, spreadsheet_format)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ParticipantViewSet(ModelViewSet):
+    """Every enrolment of the courses the user manages: filter, search, export, and act on one person."""
+
+    model = Enrolment
+    icon = "group"
+    menu_label = _("Participants")
+    menu_order = 100
+    list_display = ["user", "occasion", "status", "created_at"]
+    filterset_class = ParticipantFilterSet
+    search_fields = ["user__email", "user__first_name", "user__last_name", "user__workplace"]
+    search_backend_name = None  # enrolments are not in the search index: the database searches
+    inspect_view_enabled = True
+    inspect_view_fields = ["user", "occasion", "status", "answers", "message", "created_at", "updated_at"]
+    create_view_enabled = False
+    index_view_class = ParticipantIndexView
+    form_fields = []
+    # Enrolments reference nothing editors need a usage count for; indexing them would run inside the seat lock.
+    add_to_reference_index = False
+
+    inspect_view_class = ParticipantInspectView
+
+    def get_queryset(self, request):
+        return participants_for(request.user)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("export/", self.export_view, name="export"),
+            path("<int:pk>/<str:action>/", self.act_view, name="act"),
+        ]
+
+    def _check(self, request):
+        if not self.permission_policy.user_has_permission(request.user, "view"):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+
+    def export_view(self, request):
+        """Choose the columns and the format; the current filters come along in the query string."""
+        self._check(request)
+        query = request.GET.copy()
+        query.pop("columns", None)
+        hidden = [(key, value) for key in query for value in query.getlist(key) if key not in {"export", "p"}]
+        form = ExportColumnsForm(initial={"columns": DEFAULT_COLUMNS})
+        return TemplateResponse(
+            request,
+            "enrolment/admin/export.html",
+            {"form": form, "hidden": hidden, "index_url": f"{reverse('enrolments:index')}?{query.urlencode()}"},
+        )
+
+    def act_view(self, request, pk, action):
+        """Approve, reject, promote, move or cancel one enrolment, with an optional message to the person."""
+        self._check(request)
+        if action not in ENROLMENT_ACTIONS:
+            raise Http404
+        enrolment = get_object_or_404(self.get_queryset(request), pk=pk)
+        label, statuses, needs_target = ENROLMENT_ACTIONS[action]
+        targets = []
+        if needs_target:
+            targets = list(
+                Occasion.objects.filter(course_id=enrolment.occasion.course_id, start__gt=timezone.now())
+                .scheduled()
+                .exclude(pk=enrolment.occasion_id)
+                .with_seats()
+                .order_by("start")
+            )
+        if request.method == "POST":
+            message = request.POST.get("message", "")[:2000]
+            try:
+                if action == "cancel":
+                    services.cancel(enrolment.pk, request.user, as_organiser=True, reason=message)
+                elif action == "move":
+                    target = request.POST.get("occasion", "")
+                    if not target.isdigit() or int(target) not in {occasion.pk for occasion in targets}:
+                        raise services.EnrolmentError(_("Choose one of the listed occasions."), code="target")
+                    services.move(enrolment.pk, int(target), request.user, message)
+                else:
+                    getattr(services, action)(enrolment.pk, request.user, message)
+            except services.EnrolmentError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request, _("Done: %(action)s for %(person)s.") % {"action": label, "person": enrolment.user}
+                )
+            return redirect(request.POST.get("next") if _is_local(request.POST.get("next")) else "enrolments:index")
+        return TemplateResponse(
+            request,
+            "enrolment/admin/act_confirm.html",
+            {"enrolment": enrolment, "label": label, "action": action, "targets": targets, "view": self},
+        )
+
+
+def _is_local(url):
+    return bool(url) and url.startswith("/admin/") and "//" not in url
+
+
+# --- Occasions ----------------------------------------------------------------------------------------
+
+
+OCCASION_TOOLS = [
+    (_("Sign-in sheet"), "sign_in_sheet", "doc-full"),
+    (_("Message participants"), "message", "mail"),
+    (_("Change capacity"), "capacity", "edit"),
+]
+
+
+class OccasionIndexView(IndexView):
+    def get_base_queryset(self):
+        return occasions_with_counts_for(self.request.user)
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        participants = f"{reverse('enrolments:index')}?{urlencode({'occasion': instance.pk})}"
+        buttons += [
+            ListingButton(_("Participants"), url=participants, icon_name="group", priority=10),
+            ListingButton(
+                _("Sign-in sheet"),
+                url=reverse("occasions:sign_in_sheet", args=[instance.pk]),
+                icon_name="doc-full",
+                priority=20,
+            ),
+            ListingButton(
+                _("Message participants"),
+                url=reverse("occasions:message", args=[instance.pk]),
+                icon_name="mail",
+                priority=30,
+            ),
+            ListingButton(
+                _("Change capacity"),
+                url=reverse("occasions:capacity", args=[instance.pk]),
+                icon_name="edit",
+                priority=40,
+            ),
+        ]
+        return buttons
+
+
+class OccasionFilterSet(WagtailFilterSet):
+    WHEN = [("upcoming", _("Upcoming")), ("past", _("Past"))]
+    when = django_filters.ChoiceFilter(label=_("when"), choices=WHEN, method="filter_when", empty_label=_("All"))
+    course = django_filters.ModelChoiceFilter(
+        label=_("course"), queryset=CoursePage.objects.none(), method="filter_course"
+    )
+
+    class Meta:
+        model = Occasion
+        fields = ["status"]
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.filters["course"].queryset = _scoped_courses(request.user)
+
+    def filter_when(self, queryset, name, value):
+        now = timezone.now()
+        return queryset.filter(end__gte=now) if value == "upcoming" else queryset.filter(end__lt=now)
+
+    def filter_course(self, queryset, name, course):
+        return queryset.filter(course__translation_key=course.translation_key)
+
+
+class OccasionAdminViewSet(ModelViewSet):
+    """The occasions of the user's centres, with their seats and the organiser's tools for each."""
+
+    model = Occasion
+    icon = "date"
+    menu_label = _("Occasions")
+    menu_order = 200
+    list_display = ["__str__", "city", "capacity", "seats_taken", "waiting", "status"]
+    filterset_class = OccasionFilterSet
+    search_fields = ["course__title", "city", "venue"]
+    search_backend_name = None
+    index_view_class = OccasionIndexView
+    create_view_enabled = False
+    inspect_view_enabled = False
+    form_fields = []
+    add_to_reference_index = False
+    ordering = ["start"]
+
+    def get_queryset(self, request):
+        return occasions_with_counts_for(request.user)
+
+    def get_urlpatterns(self):
+        # Occasions are edited on their course page; here only the organiser's tools.
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("<int:pk>/sign-in-sheet/", self.sign_in_sheet_view, name="sign_in_sheet"),
+            path("<int:pk>/message/", self.message_view, name="message"),
+            path("<int:pk>/capacity/", self.capacity_view, name="capacity"),
+        ]
+
+    def _occasion(self, request, pk):
+        if not self.permission_policy.user_has_permission(request.user, "view"):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def sign_in_sheet_view(self, request, pk):
+        """A printable list to sign on the day: confirmed participants by last name, one line each."""
+        occasion = self._occasion(request, pk)
+        participants = (
+            Enrolment.objects.filter(occasion=occasion, status__in=[Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW])
+            .select_related("user", "user__profession")
+            .order_by("user__last_name", "user__first_name", "pk")
+        )
+        services.record_export(request.user, "sign_in_sheet", len(participants), {"occasion": [str(pk)]}, [])
+        response = TemplateResponse(
+            request, "enrolment/admin/sign_in_sheet.html", {"occasion": occasion, "participants": participants}
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def message_view(self, request, pk):
+        occasion = self._occasion(request, pk)
+        form = MessageForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                count = services.message_participants(
+                    occasion.pk,
+                    request.user,
+                    form.cleaned_data["subject"],
+                    form.cleaned_data["body"],
+                    form.cleaned_data["audience"],
+                )
+            except services.EnrolmentError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The message is on its way to %(count)s people.") % {"count": count})
+                return redirect("occasions:index")
+        return TemplateResponse(
+            request,
+            "enrolment/admin/occasion_form.html",
+            {"occasion": occasion, "form": form, "title": _("Message participants")},
+        )
+
+    def capacity_view(self, request, pk):
+        occasion = self._occasion(request, pk)
+        form = CapacityForm(request.POST or None, initial={"capacity": occasion.capacity})
+        if request.method == "POST" and form.is_valid():
+            try:
+                promoted = services.change_capacity(occasion.pk, form.cleaned_data["capacity"], request.user)
+            except services.EnrolmentError as error:
+                form.add_error("capacity", error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Capacity changed. %(count)s people got a seat from the waiting list.")
+                    % {"count": len(promoted)},
+                )
+                return redirect("occasions:index")
+        return TemplateResponse(
+            request,
+            "enrolment/admin/occasion_form.html",
+            {"occasion": occasion, "form": form, "title": _("Change capacity")},
+        )
+
+
+class MessageForm(forms.Form):
+    audience = forms.ChoiceField(
+        label=_("To"),
+        choices=[
+            ("participants", _("Everyone with a seat (confirmed, awaiting approval, offered)")),
+            ("everyone", _("Everyone with a seat and the waiting list")),
+        ],
+        widget=forms.RadioSelect,
+        initial="participants",
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Sent by e-mail to each person, in the course's name. A blank line starts a new paragraph."),
+    )
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(
+        label=_("Capacity"),
+        min_value=1,
+        max_value=10000,
+        required=False,
+        help_text=_("Leave empty for no limit. Raising it gives seats to the waiting list at once."),
+    )
+
+
+class OrganiserViewSetGroup(ModelViewSetGroup):
+    """One "Participants" menu for course owners and network admins."""
+
+    items = (
+        OccasionAdminViewSet("occasions"),
+        ParticipantViewSet("enrolments"),
+    )
+    menu_label = _("Participants")
+    menu_icon = "group"
+    menu_order = 250

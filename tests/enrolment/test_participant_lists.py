@@ -1,0 +1,331 @@
+"""Course owners' participant lists: filters, export to CSV and XLSX, and the actions on people and occasions."""
+
+import csv
+import io
+import tracemalloc
+
+import pytest
+from openpyxl import load_workbook
+from wagtail.models import ModelLogEntry
+
+from accounts.factories import UserFactory
+from courses.centres import centre_team
+from courses.factories import CentreFactory, OccasionFactory, create_course
+from courses.models import CentreTeam
+from enrolment import services
+from enrolment.models import Enrolment, OutboxMessage
+
+from .conftest import make_participant
+
+pytestmark = pytest.mark.django_db
+Status = Enrolment.Status
+
+
+@pytest.fixture
+def skane(site):
+    return CentreFactory(name="Skånes universitetssjukhus", slug="skane")
+
+
+@pytest.fixture
+def uppsala(site):
+    return CentreFactory(name="Region Uppsala", slug="uppsala")
+
+
+@pytest.fixture
+def course(skane):
+    return create_course(title="Genterapi vid hemofili", centres=[skane])
+
+
+@pytest.fixture
+def occasion(course):
+    return OccasionFactory(course=course, capacity=3)
+
+
+@pytest.fixture
+def other_occasion(uppsala):
+    return OccasionFactory(course=create_course(title="GMP för nybörjare", centres=[uppsala]), capacity=5)
+
+
+def staff_in(centre, role=CentreTeam.Role.COURSE_OWNER, **fields):
+    user = UserFactory(is_staff=True, **fields)
+    centre_team(centre, role).user_set.add(user)
+    return user
+
+
+@pytest.fixture
+def owner_client(client, skane):
+    client.force_login(staff_in(skane, email="kursansvarig@skane.example"))
+    return client
+
+
+def enrol(occasion, **fields):
+    return services.enrol(make_participant(**fields), occasion.pk)
+
+
+def csv_rows(response):
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf"), "Excel needs the UTF-8 byte-order mark"
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def xlsx_rows(response):
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+# --- The list ------------------------------------------------------------------------------------------
+
+
+def test_an_owner_sees_their_centres_participants_and_not_another_centres(owner_client, occasion, other_occasion):
+    mine = enrol(occasion, first_name="Åsa", last_name="Öberg")
+    theirs = enrol(other_occasion, first_name="Bertil", last_name="Uppsalason")
+
+    listing = owner_client.get("/admin/enrolments/").content.decode()
+
+    assert "Åsa Öberg" in listing
+    assert "Uppsalason" not in listing
+    assert owner_client.get(f"/admin/enrolments/inspect/{mine.pk}/").status_code == 200
+    assert owner_client.get(f"/admin/enrolments/inspect/{theirs.pk}/").status_code == 404
+    assert owner_client.get(f"/admin/enrolments/?occasion={other_occasion.pk}").status_code == 200
+    assert "Uppsalason" not in owner_client.get(f"/admin/enrolments/?occasion={other_occasion.pk}").content.decode()
+
+
+def test_malformed_filters_get_a_message_and_no_export(owner_client, occasion):
+    enrol(occasion)
+
+    listing = owner_client.get("/admin/enrolments/?occasion=abc&starts_from=2026-13-45&status=nonsense")
+    export = owner_client.get("/admin/enrolments/?occasion=abc&export=csv")
+
+    assert listing.status_code == 200
+    assert export.status_code == 302
+    assert not ModelLogEntry.objects.filter(action="enrolment.export").exists()
+
+
+# --- Export --------------------------------------------------------------------------------------------
+
+
+def test_csv_export_keeps_swedish_characters_and_neutralises_formulas(owner_client, occasion):
+    enrol(occasion, first_name="Åsa", last_name="Ödegård-Ärlig", workplace="Sjukhuset i Lund")
+    enrol(occasion, first_name='=HYPERLINK("http://evil.example")', last_name="@SUM(1)", workplace="+46 ring")
+    enrol(occasion, first_name="-1", last_name="\tTab", workplace="\rCR")
+
+    response = owner_client.get(f"/admin/enrolments/?occasion={occasion.pk}&export=csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    disposition = response["Content-Disposition"]
+    assert "genterapi-vid-hemofili" in disposition and occasion.start.date().isoformat() in disposition
+    rows = csv_rows(response)
+    heading, people = rows[0], rows[1:]
+    assert heading[:3] == ["Förnamn", "Efternamn", "E-post"]
+    assert people[0][:2] == ["Åsa", "Ödegård-Ärlig"]
+    assert people[0][heading.index("Arbetsplats")] == "Sjukhuset i Lund"
+    assert people[1][:2] == ['\'=HYPERLINK("http://evil.example")', "'@SUM(1)"]
+    assert people[1][heading.index("Arbetsplats")] == "'+46 ring"
+    assert people[2][:2] == ["'-1", "'\tTab"]
+    for row in people:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+def test_xlsx_export_has_the_chosen_columns_filters_and_safe_cells(owner_client, occasion, course):
+    first = enrol(occasion, first_name="Åsa", last_name="Öberg")
+    enrol(occasion, first_name="@SUM(1)", last_name="Formel")
+    later = OccasionFactory(course=course, capacity=2, start=occasion.start + __import__("datetime").timedelta(days=30))
+    enrol(later, first_name="Annan", last_name="Dag")
+    services.cancel(first.pk, first.user)
+
+    query = f"occasion={occasion.pk}&status=confirmed&columns=last_name&columns=first_name&columns=status&export=xlsx"
+    response = owner_client.get(f"/admin/enrolments/?{query}")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    rows = xlsx_rows(response)
+    assert rows[0] == ["Förnamn", "Efternamn", "Status"]  # the order of the columns list, whatever was ticked first
+    assert rows[1:] == [["'@SUM(1)", "Formel", "Bekräftad"]]
+
+
+def test_the_waiting_list_position_and_answers_are_exported(owner_client, occasion):
+    for number in range(5):
+        enrol(occasion, first_name=f"Person{number}")
+
+    rows = csv_rows(owner_client.get(f"/admin/enrolments/?occasion={occasion.pk}&export=csv"))
+    heading = rows[0]
+    positions = {row[0]: row[heading.index("Plats på reservlistan")] for row in rows[1:]}
+
+    assert positions == {"Person0": "", "Person1": "", "Person2": "", "Person3": "1", "Person4": "2"}
+
+
+def test_every_export_is_in_the_audit_log(owner_client, occasion):
+    enrol(occasion)
+    enrol(occasion)
+
+    b"".join(owner_client.get(f"/admin/enrolments/?occasion={occasion.pk}&export=csv").streaming_content)
+
+    entry = ModelLogEntry.objects.get(action="enrolment.export")
+    assert entry.user.email == "kursansvarig@skane.example"
+    assert entry.data["rows"] == 2
+    assert entry.data["format"] == "csv"
+    assert entry.data["filters"] == {"occasion": [str(occasion.pk)]}
+
+
+def test_a_check_in_helper_cannot_list_or_export(client, skane, occasion):
+    enrol(occasion)
+    client.force_login(staff_in(skane, CentreTeam.Role.CHECK_IN_HELPER))
+
+    for url in ("/admin/enrolments/", "/admin/enrolments/?export=csv", "/admin/enrolments/?export=xlsx"):
+        response = client.get(url)
+        assert response.status_code in (302, 403), url
+        assert b"@" not in b"".join(getattr(response, "streaming_content", [response.content]))[:0]
+    assert not ModelLogEntry.objects.filter(action="enrolment.export").exists()
+
+
+def _peak_export_memory(client, occasion, rows):
+    from accounts.models import User
+
+    people = User.objects.bulk_create(
+        User(email=f"p{occasion.pk}-{n}@example.se", first_name=f"Förnamn{n}", last_name="Åkesson", workplace="Lund")
+        for n in range(rows)
+    )
+    Enrolment.objects.bulk_create(Enrolment(user=user, occasion=occasion, status=Status.CONFIRMED) for user in people)
+    tracemalloc.start()
+    try:
+        response = client.get(f"/admin/enrolments/?occasion={occasion.pk}&export=csv")
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        return tracemalloc.get_traced_memory()[1], size
+    finally:
+        tracemalloc.stop()
+
+
+def test_export_memory_does_not_grow_with_the_number_of_rows(owner_client, course):
+    small = OccasionFactory(course=course, capacity=None)
+    large = OccasionFactory(course=course, capacity=None)
+
+    small_peak, small_size = _peak_export_memory(owner_client, small, 1000)
+    large_peak, large_size = _peak_export_memory(owner_client, large, 6000)
+
+    assert large_size > 5 * small_size
+    # Six times the rows, about the same memory: rows are read and sent in chunks, never held all at once.
+    assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
+
+
+# --- Actions -------------------------------------------------------------------------------------------
+
+
+def test_an_owner_gives_a_waiting_person_a_seat_after_raising_capacity(owner_client, occasion):
+    for _ in range(3):
+        enrol(occasion)
+    waiting = enrol(occasion)
+
+    refused = owner_client.post(f"/admin/enrolments/{waiting.pk}/promote/", follow=True)
+    assert "Ingen plats är ledig" in refused.content.decode()
+    owner_client.post(f"/admin/occasions/{occasion.pk}/capacity/", {"capacity": "4"})
+
+    waiting.refresh_from_db()
+    occasion.refresh_from_db()
+    assert occasion.capacity == 4
+    assert waiting.status == Status.CONFIRMED  # raising the capacity promoted them
+
+
+def test_capacity_cannot_drop_below_the_seats_taken(owner_client, occasion):
+    for _ in range(2):
+        enrol(occasion)
+
+    response = owner_client.post(f"/admin/occasions/{occasion.pk}/capacity/", {"capacity": "1"})
+
+    assert response.status_code == 200
+    assert "Redan bokade platser: 2." in response.content.decode()
+    occasion.refresh_from_db()
+    assert occasion.capacity == 3
+
+
+def test_an_owner_moves_a_person_to_another_occasion_of_the_same_course(owner_client, occasion, course):
+    later = OccasionFactory(course=course, capacity=2, start=occasion.start + __import__("datetime").timedelta(days=7))
+    people = [enrol(occasion) for _ in range(4)]  # three seats, one waiting
+    moving, waiting = people[0], people[3]
+
+    form = owner_client.get(f"/admin/enrolments/{moving.pk}/move/").content.decode()
+    assert f'value="{later.pk}"' in form
+    owner_client.post(f"/admin/enrolments/{moving.pk}/move/", {"occasion": later.pk})
+
+    moving.refresh_from_db()
+    waiting.refresh_from_db()
+    assert moving.status == Status.CANCELLED
+    assert Enrolment.objects.get(occasion=later, user=moving.user).status == Status.CONFIRMED
+    assert waiting.status == Status.CONFIRMED  # the freed seat went to the waiting list
+    kinds = set(OutboxMessage.objects.filter(user=moving.user).values_list("kind", flat=True))
+    assert {"cancelled", "confirmed"} <= kinds
+
+
+def test_people_cannot_be_moved_to_another_course_or_centre(owner_client, occasion, other_occasion):
+    person = enrol(occasion)
+
+    owner_client.post(f"/admin/enrolments/{person.pk}/move/", {"occasion": other_occasion.pk})
+    owner_client.post(f"/admin/enrolments/{person.pk}/move/", {"occasion": "x"})
+
+    person.refresh_from_db()
+    assert person.status == Status.CONFIRMED
+    assert not Enrolment.objects.filter(occasion=other_occasion).exists()
+
+
+def test_an_owner_messages_everyone_with_a_seat_through_the_outbox(owner_client, occasion):
+    seated = [enrol(occasion) for _ in range(3)]
+    waiting = enrol(occasion)
+
+    response = owner_client.post(
+        f"/admin/occasions/{occasion.pk}/message/",
+        {"audience": "participants", "subject": "Ändrad sal", "body": "Vi ses i sal 4.\n\nVälkomna!"},
+    )
+
+    assert response.status_code == 302
+    messages = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.ORGANISER_MESSAGE)
+    assert {message.user_id for message in messages} == {person.user_id for person in seated}
+    assert waiting.user_id not in {message.user_id for message in messages}
+    assert ModelLogEntry.objects.filter(action="occasion.message").get().data["recipients"] == 3
+
+
+def test_the_organisers_message_reaches_the_person_in_their_language(owner_client, occasion):
+    from django.core import mail
+
+    from enrolment import notifications
+
+    person = enrol(occasion, preferred_language="en")
+    services.message_participants(occasion.pk, person.user, "Room change", "Room 4.\n\nWelcome!")
+    message = OutboxMessage.objects.get(kind=OutboxMessage.Kind.ORGANISER_MESSAGE)
+    notifications.send(message.pk)
+
+    [email] = mail.outbox[-1:]
+    assert email.subject.startswith("Room change – ")
+    assert "Room 4." in email.body and "Welcome!" in email.body
+    assert "About " in email.body
+
+
+def test_an_empty_message_is_refused_with_a_reason(owner_client, occasion):
+    enrol(occasion)
+
+    response = owner_client.post(f"/admin/occasions/{occasion.pk}/message/", {"audience": "all", "subject": ""})
+
+    assert response.status_code == 200
+    assert not OutboxMessage.objects.filter(kind=OutboxMessage.Kind.ORGANISER_MESSAGE).exists()
+
+
+def test_the_sign_in_sheet_lists_confirmed_people_by_last_name_and_is_audited(owner_client, occasion):
+    enrol(occasion, first_name="Örjan", last_name="Zetterberg")
+    enrol(occasion, first_name="Anna", last_name="Andersson")
+
+    sheet = owner_client.get(f"/admin/occasions/{occasion.pk}/sign-in-sheet/").content.decode()
+
+    assert sheet.index("Andersson, Anna") < sheet.index("Zetterberg, Örjan")
+    assert ModelLogEntry.objects.get(action="enrolment.export").data["format"] == "sign_in_sheet"
+
+
+def test_occasions_of_another_centre_are_not_found(owner_client, other_occasion):
+    for url in (
+        f"/admin/occasions/{other_occasion.pk}/sign-in-sheet/",
+        f"/admin/occasions/{other_occasion.pk}/message/",
+        f"/admin/occasions/{other_occasion.pk}/capacity/",
+    ):
+        assert owner_client.get(url).status_code == 404, url
+    owner_client.post(f"/admin/occasions/{other_occasion.pk}/capacity/", {"capacity": "50"})
+    other_occasion.refresh_from_db()
+    assert other_occasion.capacity == 5
