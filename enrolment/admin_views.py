@@ -28,6 +28,7 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import Button, ListingButton
@@ -137,28 +138,34 @@ def _attendance(enrolment):
 
 
 @dataclass(frozen=True)
-class Column:
+class ExportColumn:
     label: str
     value: Callable
 
 
 COLUMNS = OrderedDict(
     [
-        ("first_name", Column(_("First name"), lambda e: e.user.first_name)),
-        ("last_name", Column(_("Last name"), lambda e: e.user.last_name)),
-        ("email", Column(_("E-mail"), lambda e: e.user.email)),
-        ("profession", Column(_("Profession"), lambda e: e.user.profession.name if e.user.profession_id else "")),
-        ("workplace", Column(_("Workplace"), lambda e: e.user.workplace)),
-        ("region", Column(_("Region"), lambda e: str(REGION_NAMES.get(e.user.region, e.user.region)))),
-        ("course", Column(_("Course"), lambda e: e.occasion.course.title)),
-        ("occasion_start", Column(_("Starts"), lambda e: timezone.localtime(e.occasion.start).replace(tzinfo=None))),
-        ("occasion_end", Column(_("Ends"), lambda e: timezone.localtime(e.occasion.end).replace(tzinfo=None))),
-        ("city", Column(_("City"), lambda e: e.occasion.city)),
-        ("status", Column(_("Status"), lambda e: str(e.get_status_display()))),
-        ("waiting_number", Column(_("Waiting-list position"), lambda e: e.waiting_number)),
-        ("answers", Column(_("Answers"), _answers)),
-        ("enrolled_at", Column(_("Enrolled at"), lambda e: timezone.localtime(e.created_at).replace(tzinfo=None))),
-        ("attendance", Column(_("Attendance"), lambda e: str(_attendance(e)))),
+        ("first_name", ExportColumn(_("First name"), lambda e: e.user.first_name)),
+        ("last_name", ExportColumn(_("Last name"), lambda e: e.user.last_name)),
+        ("email", ExportColumn(_("E-mail"), lambda e: e.user.email)),
+        ("profession", ExportColumn(_("Profession"), lambda e: e.user.profession.name if e.user.profession_id else "")),
+        ("workplace", ExportColumn(_("Workplace"), lambda e: e.user.workplace)),
+        ("region", ExportColumn(_("Region"), lambda e: str(REGION_NAMES.get(e.user.region, e.user.region)))),
+        ("course", ExportColumn(_("Course"), lambda e: e.occasion.course.title)),
+        (
+            "occasion_start",
+            ExportColumn(_("Starts"), lambda e: timezone.localtime(e.occasion.start).replace(tzinfo=None)),
+        ),
+        ("occasion_end", ExportColumn(_("Ends"), lambda e: timezone.localtime(e.occasion.end).replace(tzinfo=None))),
+        ("city", ExportColumn(_("City"), lambda e: e.occasion.city)),
+        ("status", ExportColumn(_("Status"), lambda e: str(e.get_status_display()))),
+        ("waiting_number", ExportColumn(_("Waiting-list position"), lambda e: e.waiting_number)),
+        ("answers", ExportColumn(_("Answers"), _answers)),
+        (
+            "enrolled_at",
+            ExportColumn(_("Enrolled at"), lambda e: timezone.localtime(e.created_at).replace(tzinfo=None)),
+        ),
+        ("attendance", ExportColumn(_("Attendance"), lambda e: str(_attendance(e)))),
     ]
 )
 DEFAULT_COLUMNS = [key for key in COLUMNS if key not in {"occasion_end", "city"}]
@@ -213,6 +220,14 @@ def occasions_with_counts_for(user):
 class ParticipantInspectView(InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(participants_for(self.request.user), pk=unquote(str(self.pk)))
+
+    def get_field_display_value(self, field_name, field):
+        enrolment = self.object
+        if field_name == "user":
+            return f"{enrolment.user.get_full_name()} <{enrolment.user.email}>"
+        if field_name == "answers":
+            return _answers(enrolment) or "–"
+        return super().get_field_display_value(field_name, field)
 
 
 # --- The participant list -----------------------------------------------------------------------------
@@ -349,7 +364,14 @@ class ParticipantViewSet(ModelViewSet):
     icon = "group"
     menu_label = _("Participants")
     menu_order = 100
-    list_display = ["user", "occasion", "status", "created_at"]
+    list_display = [
+        "user",
+        Column("email", label=_("E-mail"), accessor="user.email"),
+        "occasion",
+        "status",
+        Column("waiting_number", label=_("Waiting-list position"), accessor="waiting_number"),
+        "created_at",
+    ]
     filterset_class = ParticipantFilterSet
     search_fields = ["user__email", "user__first_name", "user__last_name", "user__workplace"]
     search_backend_name = None  # enrolments are not in the search index: the database searches
@@ -452,6 +474,10 @@ class OccasionIndexView(IndexView):
     def get_base_queryset(self):
         return occasions_with_counts_for(self.request.user)
 
+    def get_edit_url(self, instance):
+        # Occasions are edited on their course page (in Swedish, which holds them).
+        return reverse("wagtailadmin_pages:edit", args=[instance.course_id])
+
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         participants = f"{reverse('enrolments:index')}?{urlencode({'occasion': instance.pk})}"
@@ -509,7 +535,14 @@ class OccasionAdminViewSet(ModelViewSet):
     icon = "date"
     menu_label = _("Occasions")
     menu_order = 200
-    list_display = ["__str__", "city", "capacity", "seats_taken", "waiting", "status"]
+    list_display = [
+        "__str__",
+        "city",
+        "capacity",
+        Column("seats_taken", label=_("Seats taken"), accessor="seats_taken"),
+        Column("waiting", label=_("On the waiting list"), accessor="waiting"),
+        "status",
+    ]
     filterset_class = OccasionFilterSet
     search_fields = ["course__title", "city", "venue"]
     search_backend_name = None
