@@ -189,3 +189,13 @@ class OutboxViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
     return OutboxViewSet("outbox")
+
+
+# --- Attendance (check-in) -----------------------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_attendance_actions(actions):
+    actions.register_action("enrolment.attended", _("Mark as attended"), _("Marked as attended"))
+    actions.register_action("enrolment.no_show", _("Mark as no-show"), _("Marked as no-show"))
+    actions.register_action("enrolment.attendance_cleared", _("Clear attendance"), _("Attendance mark removed"))
