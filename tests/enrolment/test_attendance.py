@@ -7,15 +7,19 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from accounts.factories import UserFactory
 from atmp.celery import app as celery_app
 from courses.centres import centre_team
-from courses.factories import CentreFactory, OccasionFactory, create_course
-from courses.models import CentreTeam
+from courses.factories import AudienceFactory, CentreFactory, OccasionFactory, create_course, translate_snippet
+from courses.models import CentreTeam, Occasion
 from enrolment import services, tasks
 from enrolment.factories import EnrolmentFactory
 from enrolment.models import Enrolment, OutboxMessage
@@ -321,3 +325,299 @@ def test_the_hourly_beat_job_records_no_shows(occasion, time_machine):
     tasks.record_no_shows.delay()
 
     assert status_of(enrolment) == Status.NO_SHOW
+
+
+# --- The admin pages ----------------------------------------------------------------------------------
+
+
+def in_english(user):
+    """The admin in English (helpers choose their admin language in their Wagtail account)."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def checkin_url(occasion):
+    return f"/admin/checkin/{occasion.pk}/"
+
+
+def mark_url(enrolment):
+    return f"/admin/checkin/{enrolment.occasion_id}/mark/{enrolment.pk}/"
+
+
+def post_json(client, url, data):
+    return client.post(url, data, HTTP_ACCEPT="application/json", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+
+
+@pytest.fixture
+def asa(occasion):
+    return seat(occasion, first_name="Åsa", last_name="Östlund", email="asa@example.se")
+
+
+@pytest.fixture
+def bo(occasion):
+    enrolment = seat(occasion, first_name="Bo", last_name="Berg", email="bo@example.se")
+    enrolment.answers = {"q1": {"question": "Avdelning?", "answer": "Hematologen avd 54"}}
+    enrolment.save()
+    return enrolment
+
+
+@pytest.fixture
+def other_occasion(other_centre):
+    course = create_course(title="GMP för sjukhusundantag", centres=[other_centre])
+    return occasion_on(course, at(9))
+
+
+def test_the_menu_shows_check_in_to_helpers_only(helper, site):
+    clinician_with_admin = staff("editor@example.se")
+    clinician_with_admin.user_permissions.add(Permission.objects.get(codename="access_admin"))
+
+    assert "/admin/checkin/" in logged_in(helper).get("/admin/").content.decode()
+    assert "/admin/checkin/" not in logged_in(clinician_with_admin).get("/admin/").content.decode()
+
+
+def test_a_helper_sees_todays_occasions_first_then_coming_and_recent_ones(course, occasion, other_occasion, helper):
+    occasion_on(course, at(9, days=10), venue="Kommande sal")
+    occasion_on(course, at(9, days=-3), venue="Förra sal")
+    occasion_on(course, at(9, days=20), venue="Sal långt fram")
+    occasion_on(course, at(9, days=-9), venue="Sal för länge sedan")
+    occasion_on(course, at(9, days=2), venue="Inställd sal", status=Occasion.Status.CANCELLED)
+    seat(occasion)
+    services.mark_attendance(seat(occasion).pk, helper, True)
+    in_english(helper)
+
+    page = logged_in(helper).get("/admin/checkin/").content.decode()
+
+    assert page.index(checkin_url(occasion)) < page.index("Kommande sal") < page.index("Förra sal")
+    assert "1 of 2 attended" in page
+    assert "Sal långt fram" not in page
+    assert "Sal för länge sedan" not in page
+    assert "Inställd sal" not in page
+    assert checkin_url(other_occasion) not in page
+    assert "GMP för sjukhusundantag" not in page
+
+
+def test_a_helper_sees_names_profession_and_workplace_but_no_email_or_answers(occasion, helper, asa, bo):
+    AudienceFactory(name="Sjuksköterskor", slug="nurses")
+
+    response = logged_in(helper).get(checkin_url(occasion))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Åsa Östlund" in page and "Bo Berg" in page
+    assert "Sjuksköterskor" in page and "Akademiska sjukhuset" in page
+    assert "asa@example.se" not in page and "bo@example.se" not in page
+    assert "Hematologen" not in page
+
+
+def test_the_profession_is_shown_in_the_admins_language(occasion, helper, asa):
+    translate_snippet(asa.user.profession, "en", name="Nurses")
+    in_english(helper)
+
+    page = logged_in(helper).get(checkin_url(occasion)).content.decode()
+
+    assert "Nurses" in page
+
+
+def test_a_course_owner_also_sees_the_email(occasion, owner, asa):
+    page = logged_in(owner).get(checkin_url(occasion)).content.decode()
+
+    assert "Åsa Östlund" in page
+    assert "asa@example.se" in page
+
+
+def test_the_list_counts_who_came(occasion, helper, asa, bo):
+    seat(occasion, Status.NO_SHOW)
+    services.mark_attendance(asa.pk, helper, True)
+
+    page = logged_in(helper).get(checkin_url(occasion)).content.decode()
+
+    assert '<dd data-count="total">3</dd>' in page
+    assert '<dd data-count="attended">1</dd>' in page
+    assert '<dd data-count="unmarked">1</dd>' in page
+    assert '<dd data-count="no_show">1</dd>' in page
+
+
+def test_the_search_without_script_filters_by_name(occasion, helper, asa, bo):
+    page = logged_in(helper).get(checkin_url(occasion), {"q": "östl"}).content.decode()
+
+    assert "Åsa Östlund" in page
+    assert "Bo Berg" not in page
+
+
+def test_a_helper_marks_a_participant_with_the_plain_form(occasion, helper, asa):
+    response = logged_in(helper).post(mark_url(asa), {"attended": "1", "q": "Åsa"})
+
+    assert response.status_code == 302
+    assert response.url == f"{checkin_url(occasion)}?q=%C3%85sa#enrolment-{asa.pk}"
+    assert status_of(asa) == Status.ATTENDED
+    assert entries(asa)[0].user == helper
+
+
+def test_the_page_script_marks_and_unmarks_and_gets_the_new_counts(occasion, helper, asa, bo):
+    client = logged_in(helper)
+
+    marked = post_json(client, mark_url(asa), {"attended": "1"})
+    unmarked = post_json(client, mark_url(asa), {"attended": "0"})
+
+    assert marked.status_code == 200
+    assert marked["Content-Type"].startswith("application/json")
+    assert marked.json()["id"] == asa.pk
+    assert marked.json()["status"] == "attended"
+    assert marked.json()["attended"] is True
+    assert marked.json()["counts"] == {"total": 2, "attended": 1, "unmarked": 1, "no_show": 0}
+    assert "Åsa Östlund" in marked.json()["message"]
+    assert unmarked.json()["status"] == "confirmed"
+    assert unmarked.json()["counts"]["attended"] == 0
+    assert status_of(asa) == Status.CONFIRMED
+
+
+def test_a_refusal_comes_back_to_the_script_as_an_error(course, helper):
+    tomorrow = occasion_on(course, at(9, days=1))
+    enrolment = seat(tomorrow)
+
+    response = post_json(logged_in(helper), mark_url(enrolment), {"attended": "1"})
+
+    assert response.status_code == 400
+    assert response.json()["error"]
+    assert status_of(enrolment) == Status.CONFIRMED
+
+
+def test_the_page_says_when_attendance_cannot_be_marked_yet(course, helper):
+    tomorrow = occasion_on(course, at(9, days=1))
+    seat(tomorrow, first_name="Cilla", last_name="Carlsson")
+
+    page = logged_in(helper).get(checkin_url(tomorrow)).content.decode()
+
+    assert "Cilla Carlsson" in page
+    assert "disabled" in page
+    assert "/all-present/" not in page
+
+
+def test_all_present_asks_first_then_marks_everyone(occasion, helper, asa, bo):
+    client = logged_in(helper)
+    url = f"/admin/checkin/{occasion.pk}/all-present/"
+
+    asked = client.get(url)
+    unconfirmed = client.post(url)
+    assert asked.status_code == unconfirmed.status_code == 200
+    assert 'name="confirm"' in asked.content.decode()
+    assert status_of(asa) == status_of(bo) == Status.CONFIRMED
+
+    done = client.post(url, {"confirm": "1"})
+
+    assert done.status_code == 302
+    assert status_of(asa) == status_of(bo) == Status.ATTENDED
+
+
+def test_a_participant_of_another_occasion_cannot_be_marked_through_this_one(course, occasion, helper, asa):
+    elsewhere = seat(occasion_on(course, at(8)))
+
+    response = logged_in(helper).post(f"/admin/checkin/{occasion.pk}/mark/{elsewhere.pk}/", {"attended": "1"})
+
+    assert response.status_code == 404
+    assert status_of(elsewhere) == Status.CONFIRMED
+
+
+def test_a_helper_of_another_centre_gets_not_found(occasion, other_centre, asa):
+    stranger = staff("lund@example.se", role=CentreTeam.Role.CHECK_IN_HELPER, centre=other_centre)
+    client = logged_in(stranger)
+
+    assert client.get(checkin_url(occasion)).status_code == 404
+    assert client.post(mark_url(asa), {"attended": "1"}).status_code == 404
+    assert client.post(f"/admin/checkin/{occasion.pk}/all-present/", {"confirm": "1"}).status_code == 404
+    assert checkin_url(occasion) not in client.get("/admin/checkin/").content.decode()
+    assert status_of(asa) == Status.CONFIRMED
+
+
+def test_a_clinician_is_sent_to_log_in(occasion, asa):
+    client = logged_in(asa.user)
+
+    listing = client.get("/admin/checkin/")
+    marking = client.post(mark_url(asa), {"attended": "1"})
+
+    assert listing.status_code == marking.status_code == 302
+    assert "/login/" in listing.url
+    assert status_of(asa) == Status.CONFIRMED
+
+
+def test_staff_without_a_check_in_role_are_turned_away(occasion, asa):
+    editor = staff("editor@example.se")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client = logged_in(editor)
+
+    listing = client.get("/admin/checkin/")
+    page = client.get(checkin_url(occasion))
+    marking = client.post(mark_url(asa), {"attended": "1"})
+    by_script = post_json(client, mark_url(asa), {"attended": "1"})
+
+    assert listing.status_code == page.status_code == marking.status_code == 302
+    assert listing.url == "/admin/"
+    assert by_script.status_code == 403
+    assert status_of(asa) == Status.CONFIRMED
+
+
+def test_a_course_owner_marks_attendance(occasion, owner, asa):
+    post_json(logged_in(owner), mark_url(asa), {"attended": "1"})
+
+    assert status_of(asa) == Status.ATTENDED
+
+
+def test_a_network_admin_sees_every_centre_and_marks(occasion, other_occasion, asa):
+    admin = staff("admin@example.se", is_superuser=True)
+    client = logged_in(admin)
+
+    listing = client.get("/admin/checkin/").content.decode()
+    client.post(f"/admin/checkin/{occasion.pk}/all-present/", {"confirm": "1"})
+
+    assert checkin_url(occasion) in listing and checkin_url(other_occasion) in listing
+    assert status_of(asa) == Status.ATTENDED
+
+
+def test_the_enrolments_history_shows_who_marked_attendance(occasion, helper, asa):
+    services.mark_attendance(asa.pk, helper, True)
+    admin = staff("admin@example.se", is_superuser=True)
+
+    page = logged_in(admin).get(f"/admin/enrolments/history/{asa.pk}/").content.decode()
+
+    assert "Hanna Hjälp" in page
+
+
+def test_marking_needs_the_csrf_token(occasion, helper, asa):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(helper)
+
+    response = client.post(mark_url(asa), {"attended": "1"})
+
+    assert response.status_code == 403
+    assert status_of(asa) == Status.CONFIRMED
+
+
+def test_the_check_in_page_costs_the_same_queries_for_many_participants(occasion, helper):
+    client = logged_in(helper)
+    seat(occasion)
+    client.get(checkin_url(occasion))  # warm the per-process caches (content types, site)
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(checkin_url(occasion))
+    for _ in range(10):
+        seat(occasion)
+    with CaptureQueriesContext(connection) as many:
+        client.get(checkin_url(occasion))
+
+    assert len(many) == len(few)
+
+
+def test_the_search_ignores_case_and_accents_as_the_script_does(occasion, helper, asa, bo):
+    page = logged_in(helper).get(checkin_url(occasion), {"q": "asa OSTLUND"}).content.decode()
+
+    assert "Åsa Östlund" in page
+    assert "Bo Berg" not in page
