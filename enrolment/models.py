@@ -51,6 +51,8 @@ class Enrolment(models.Model):
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
     message = models.TextField(_("message from the organiser"), blank=True)
+    # When attended / no-show was last set (who did it is in the audit log); empty while unmarked.
+    attendance_recorded_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

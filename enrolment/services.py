@@ -522,3 +522,89 @@ def record_export(by, export_format, rows, filters, columns):
         user=by,
         data={"format": export_format, "rows": rows, "filters": filters, "columns": columns},
     )
+
+
+# --- Attendance ---------------------------------------------------------------------------------------
+# Marking who came changes no seats and sends no e-mail: an audit entry (with the person who marked it as
+# the entry's user) and `attendance_recorded_at` are all it writes. Under the occasion lock all the same, so
+# it serialises with an organiser cancelling the same enrolment.
+
+ATTENDANCE_STATUSES = [Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW]
+
+
+def attendance_is_open(occasion, now=None):
+    """Attendance is taken from the day the occasion starts (people check in before the first session)."""
+    now = now or timezone.now()
+    return now >= occasion.start or timezone.localdate(now) == timezone.localdate(occasion.start)
+
+
+def _check_attendance_open(occasion, now):
+    if occasion.is_cancelled:
+        raise EnrolmentError(_("This occasion has been cancelled."), code="cancelled")
+    if not attendance_is_open(occasion, now):
+        raise EnrolmentError(_("Attendance can be marked from the day the occasion starts."), code="not_started")
+
+
+def _set_attendance(enrolment, status, actor, now):
+    action = {Status.ATTENDED: "attended", Status.NO_SHOW: "no_show", Status.CONFIRMED: "attendance_cleared"}[status]
+    _set_status(enrolment, status, attendance_recorded_at=None if status == Status.CONFIRMED else now)
+    log(instance=enrolment, action=f"enrolment.{action}", user=actor, data={"status": status})
+
+
+def mark_attendance(enrolment_id, actor, attended: bool, *, now=None):
+    """Mark one participant as attended, or take the mark back: a no-show once the occasion has ended,
+    unmarked (confirmed) before that. Marking what is already so changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        enrolment, occasion = _locked_enrolment(enrolment_id)
+        if enrolment.status not in ATTENDANCE_STATUSES:
+            raise EnrolmentError(
+                _("Only confirmed participants can be marked (%(status)s).")
+                % {"status": enrolment.get_status_display()},
+                code="not_confirmed",
+                enrolment=enrolment,
+            )
+        _check_attendance_open(occasion, now)
+        if attended:
+            wanted = Status.ATTENDED
+        else:
+            wanted = Status.NO_SHOW if now >= occasion.end else Status.CONFIRMED
+            if enrolment.status == Status.NO_SHOW:
+                wanted = Status.NO_SHOW  # already not here; nothing to take back
+        if enrolment.status != wanted:
+            _set_attendance(enrolment, wanted, actor, now)
+        return enrolment
+
+
+def _mark_every_confirmed(occasion, status, actor, now):
+    """Everyone still confirmed (unmarked) gets `status`; the occasion is locked by the caller."""
+    course_of(occasion)
+    marked = 0
+    for enrolment in Enrolment.objects.filter(occasion=occasion, status=Status.CONFIRMED).select_related("user"):
+        enrolment.occasion = occasion  # the audit label reads it: spare a query per person
+        _set_attendance(enrolment, status, actor, now)
+        marked += 1
+    return marked
+
+
+def mark_all_present(occasion_id, actor, *, now=None):
+    """Every confirmed participant not yet marked is marked attended; returns how many."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        occasion = lock_occasion(occasion_id)
+        _check_attendance_open(occasion, now)
+        return _mark_every_confirmed(occasion, Status.ATTENDED, actor, now)
+
+
+def record_no_shows(now=None):
+    """Confirmed participants nobody marked become no-shows once the occasion ended more than
+    ATTENDANCE_GRACE_HOURS ago (time for late corrections). Safe to run any number of times (a beat job)."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(hours=settings.ATTENDANCE_GRACE_HOURS)
+    due = Occasion.objects.filter(end__lte=cutoff, enrolments__status=Status.CONFIRMED).values_list("pk", flat=True)
+    recorded = 0
+    for occasion_id in sorted(set(due)):
+        # One occasion per transaction; who is still unmarked is read again under its lock.
+        with transaction.atomic():
+            recorded += _mark_every_confirmed(lock_occasion(occasion_id), Status.NO_SHOW, None, now)
+    return recorded

@@ -44,3 +44,8 @@ def expire_offers():
 @shared_task
 def queue_organiser_digests():
     return notifications.queue_organiser_digests()
+
+
+@shared_task
+def record_no_shows():
+    return services.record_no_shows()

@@ -115,3 +115,27 @@ class OutboxViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
     return OutboxViewSet("outbox")
+
+
+# --- Attendance (check-in) -----------------------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_attendance_actions(actions):
+    actions.register_action("enrolment.attended", _("Mark as attended"), _("Marked as attended"))
+    actions.register_action("enrolment.no_show", _("Mark as no-show"), _("Marked as no-show"))
+    actions.register_action("enrolment.attendance_cleared", _("Clear attendance"), _("Attendance mark removed"))
+
+
+@hooks.register("register_admin_urls")
+def register_checkin_urls():
+    from . import checkin
+
+    return checkin.urlpatterns
+
+
+@hooks.register("register_admin_menu_item")
+def register_checkin_menu_item():
+    from . import checkin
+
+    return checkin.menu_item()

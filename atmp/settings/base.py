@@ -244,9 +244,14 @@ CELERY_BEAT_SCHEDULE = {
     "queue-reminders": {"task": "enrolment.tasks.queue_reminders", "schedule": 300.0},
     "queue-follow-ups": {"task": "enrolment.tasks.queue_follow_ups", "schedule": 3600.0},
     "queue-organiser-digests": {"task": "enrolment.tasks.queue_organiser_digests", "schedule": 900.0},
+    "record-no-shows": {"task": "enrolment.tasks.record_no_shows", "schedule": 3600.0},
     # Retention (accounts/privacy.py): nightly, when nobody is enrolling.
     "anonymise-expired": {"task": "accounts.tasks.anonymise_expired", "schedule": crontab(hour=3, minute=30)},
 }
+
+# Attendance (enrolment/services.py): confirmed participants nobody marked become no-shows this long after
+# the occasion ended, which leaves organisers time to correct the list first.
+ATTENDANCE_GRACE_HOURS = int(os.environ.get("ATTENDANCE_GRACE_HOURS", "48"))
 
 # Notifications (enrolment/notifications.py)
 NOTIFICATION_RATE_LIMIT = os.environ.get("NOTIFICATION_RATE_LIMIT") or None  # e.g. "30/m" per worker for strict relays
