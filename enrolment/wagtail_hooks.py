@@ -189,3 +189,13 @@ class OutboxViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
     return OutboxViewSet("outbox")
+
+
+# --- Certificates of attendance -------------------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_certificate_actions(actions):
+    actions.register_action(
+        "enrolment.issue_certificate", _("Issue certificate of attendance"), _("Certificate of attendance issued")
+    )
