@@ -542,3 +542,43 @@ def anonymise_expired(now=None):
             Enrolment.objects.filter(pk=enrolment.pk).update(answers=kept)
             free_text += 1
     return {"accounts": accounts, "enrolments": enrolments, "free_text_answers": free_text}
+
+
+# --- Certificates of attendance ---------------------------------------------------------------------------
+
+
+@register
+class CertificateHandler(Handler):
+    """Certificates stay verifiable for whoever holds one (the issue's "issued certificates' verification
+    remain"); what goes is the name on the snapshot, so the verification page says the name was removed."""
+
+    model = "enrolment.Certificate"
+    key = "certificates"
+    erase_order = 15
+
+    def export(self, user):
+        from enrolment import certificates
+        from enrolment.models import Certificate
+
+        language = user.preferred_language
+        return [
+            {
+                "code": certificate.display_code,
+                "issued_at": _iso(certificate.issued_at),
+                "enrolment": certificate.enrolment_id,
+                "participant_name": certificate.participant_name,
+                "course": certificate.course_title(language),
+                "occasion": {"start": _iso(certificate.occasion_start), "end": _iso(certificate.occasion_end)},
+                "centres": certificate.centres(language),
+                "cpd_hours": certificate.cpd_hours,
+                "verification_url": certificates.verification_url(certificate, language),
+            }
+            for certificate in Certificate.objects.filter(enrolment__user=user).order_by("pk")
+        ]
+
+    def erase(self, erasure):
+        from enrolment.models import Certificate
+
+        Certificate.objects.filter(enrolment__user=erasure.user).exclude(participant_name="").update(
+            participant_name=""
+        )

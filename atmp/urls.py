@@ -9,6 +9,7 @@ from accounts import views as account_views
 from catalogue import views as catalogue_views
 from catalogue.api import api_router
 from enrolment import views as enrolment_views
+from enrolment.certificates import verify_route
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -40,6 +41,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("my-courses/", include("enrolment.urls")),
     path("enrol/<int:occasion_id>/", enrolment_views.enrol_occasion, name="enrol"),
+    # /sv/intyg/, /en/certificate/: public verification of certificates of attendance
+    path(verify_route, enrolment_views.verify_certificate, name="verify_certificate"),
     # Page routes named like files (feed.ics, occasions/12.ics), which Wagtail's pattern does not match.
     re_path(r"^((?:[\w\-]+/)*[\w\-]+\.ics)$", catalogue_views.serve_page_file),
     path("", include(wagtail_urls)),

@@ -37,3 +37,29 @@ class EnrolmentForm(forms.Form):
     def add_answer_errors(self, field_errors):
         for block_id, message in field_errors.items():
             self.add_error(FIELD_PREFIX + block_id, message)
+
+
+# --- Certificates of attendance -------------------------------------------------------------------------
+
+
+class CertificateCodeForm(forms.Form):
+    """The public verification page's one question: the code printed on the certificate."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        help_text=_("12 letters and digits, as on the certificate. Upper or lower case, with or without dashes."),
+        # The length is checked in clean_code, with a message that says what a code looks like.
+        widget=forms.TextInput(
+            # maxlength: certificates.MAX_INPUT_LENGTH (that module imports the services, this one stays light)
+            attrs={"maxlength": 40, "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self):
+        from .certificates import normalise_code
+        from .services import EnrolmentError
+
+        try:
+            return normalise_code(self.cleaned_data["code"])
+        except EnrolmentError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None

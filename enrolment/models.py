@@ -192,3 +192,54 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.email} ({self.get_status_display()})"
+
+
+# --- Certificates of attendance -------------------------------------------------------------------------
+
+
+class Certificate(models.Model):
+    """A certificate of attendance: its verification code and a snapshot of what it certifies.
+
+    The snapshot (name, titles, centres, dates, hours) is what verification shows, so a certificate keeps
+    saying what it said when issued after the course page is edited, and still verifies after retention or
+    erasure have blanked the participant's name. See enrolment.certificates.
+    """
+
+    # SET_NULL: a printed certificate must keep verifying even if its enrolment row is ever deleted.
+    enrolment = models.OneToOneField(
+        Enrolment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="certificate",
+        verbose_name=_("enrolment"),
+    )
+    # Stored normalised: 12 Crockford base32 characters, upper case, no dashes (shown as XXXX-XXXX-XXXX).
+    code = models.CharField(_("verification code"), max_length=12, unique=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    participant_name = models.CharField(_("participant"), max_length=300, blank=True)
+    course_title_sv = models.CharField(_("course title (Swedish)"), max_length=255)
+    course_title_en = models.CharField(_("course title (English)"), max_length=255)
+    centres_sv = models.CharField(_("ATMP-centres (Swedish)"), max_length=500, blank=True)
+    centres_en = models.CharField(_("ATMP-centres (English)"), max_length=500, blank=True)
+    occasion_start = models.DateTimeField(_("starts"))
+    occasion_end = models.DateTimeField(_("ends"))
+    cpd_hours = models.DecimalField(_("CPD hours"), max_digits=5, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate of attendance")
+        verbose_name_plural = _("certificates of attendance")
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return self.display_code
+
+    @property
+    def display_code(self):
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+    def course_title(self, language):
+        return self.course_title_en if language == "en" else self.course_title_sv
+
+    def centres(self, language):
+        return self.centres_en if language == "en" else self.centres_sv

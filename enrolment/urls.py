@@ -9,3 +9,8 @@ urlpatterns = [
     path("<int:pk>/accept/", views.accept_offer, name="accept_offer"),
     path("calendar/reset/", views.reset_calendar_token, name="reset_calendar_token"),
 ]
+
+# Certificates of attendance
+urlpatterns += [
+    path("certificate/<int:pk>.pdf", views.download_certificate, name="download_certificate"),
+]

@@ -203,3 +203,51 @@ def serve_document(request, document_id, document_filename):
     if decision == access.PRIVATE:
         _private(response)
     return response
+
+
+# --- Certificates of attendance -------------------------------------------------------------------------
+
+
+@login_required
+def download_certificate(request, pk):
+    """The person's certificate of attendance as a PDF, in the language of the URL; issued on first download."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from . import certificates
+
+    enrolment = get_object_or_404(Enrolment, pk=pk, user=request.user, status=Enrolment.Status.ATTENDED)
+    try:
+        certificate = certificates.issue_certificate(enrolment, by=request.user)
+    except services.EnrolmentError:
+        raise Http404 from None  # attendance withdrawn a moment ago
+    response = HttpResponse(
+        certificates.render_certificate_pdf(certificate, request.LANGUAGE_CODE), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=certificates.file_name(certificate, request.LANGUAGE_CODE)
+    )
+    return _private(response)
+
+
+def verify_certificate(request):
+    """Public: anyone with a certificate's code sees whether it is genuine and what it certifies."""
+    from . import certificates
+    from .forms import CertificateCodeForm
+
+    form = CertificateCodeForm(request.GET if "code" in request.GET else None)
+    certificate, status = None, 200
+    if form.is_bound:
+        if form.is_valid():
+            certificate = certificates.find_certificate(form.cleaned_data["code"])
+            status = 200 if certificate else 404
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "checked": form.is_bound and form.is_valid(),
+        "certificate": certificate,
+        "facts": certificates.details(certificate, request.LANGUAGE_CODE) if certificate else None,
+    }
+    # No shared cache: the page shows a name, which retention may remove at any time.
+    return _private(render(request, "enrolment/certificate_verify.html", context, status=status))

@@ -139,3 +139,13 @@ def register_checkin_menu_item():
     from . import checkin
 
     return checkin.menu_item()
+
+
+# --- Certificates of attendance -------------------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_certificate_actions(actions):
+    actions.register_action(
+        "enrolment.issue_certificate", _("Issue certificate of attendance"), _("Certificate of attendance issued")
+    )
