@@ -189,3 +189,28 @@ class OutboxViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
     return OutboxViewSet("outbox")
+
+
+# --- Reports: dashboard panel, report per centre, menu item (enrolment/report_views.py) -------------------
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    from . import report_views
+
+    return report_views.urlpatterns()
+
+
+@hooks.register("register_reports_menu_item")
+def register_report_menu_item():
+    from . import report_views
+
+    return report_views.menu_item()
+
+
+@hooks.register("construct_homepage_panels")
+def add_upcoming_occasions_panel(request, panels):
+    from . import report_views
+
+    if access.may_handle_any(request.user):
+        panels.append(report_views.UpcomingOccasionsPanel(request))
