@@ -10,6 +10,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
+from . import access
 from .models import Enrolment, OutboxMessage
 
 
@@ -149,3 +150,28 @@ def register_certificate_actions(actions):
     actions.register_action(
         "enrolment.issue_certificate", _("Issue certificate of attendance"), _("Certificate of attendance issued")
     )
+
+
+# --- Reports: dashboard panel, report per centre, menu item (enrolment/report_views.py) -------------------
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    from . import report_views
+
+    return report_views.urlpatterns()
+
+
+@hooks.register("register_reports_menu_item")
+def register_report_menu_item():
+    from . import report_views
+
+    return report_views.menu_item()
+
+
+@hooks.register("construct_homepage_panels")
+def add_upcoming_occasions_panel(request, panels):
+    from . import report_views
+
+    if access.may_handle_any(request.user):
+        panels.append(report_views.UpcomingOccasionsPanel(request))
