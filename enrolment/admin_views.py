@@ -495,9 +495,10 @@ def _is_local(url):
 
 
 OCCASION_TOOLS = [
-    (_("Sign-in sheet"), "sign_in_sheet", "doc-full"),
-    (_("Message participants"), "message", "mail"),
-    (_("Change capacity"), "capacity", "edit"),
+    (_("Sign-in sheet"), "occasions:sign_in_sheet", "doc-full"),
+    (_("Check-in"), "enrolment_checkin_occasion", "tick-inverse"),
+    (_("Message participants"), "occasions:message", "mail"),
+    (_("Change capacity"), "occasions:capacity", "edit"),
 ]
 
 

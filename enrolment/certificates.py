@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import lazy
@@ -82,8 +83,12 @@ def normalise_code(text):
 
 
 def find_certificate(text):
-    """The certificate with the code someone typed, or None; EnrolmentError when it cannot be a code."""
-    return Certificate.objects.filter(code=normalise_code(text)).first()
+    """The certificate with the code someone typed, or None; EnrolmentError when it cannot be a code.
+
+    A certificate whose attendance was corrected afterwards (no longer "attended") no longer verifies.
+    """
+    withdrawn = Q(enrolment__isnull=False) & ~Q(enrolment__status=Enrolment.Status.ATTENDED)
+    return Certificate.objects.filter(code=normalise_code(text)).exclude(withdrawn).first()
 
 
 # --- Issuing ----------------------------------------------------------------------------------------------

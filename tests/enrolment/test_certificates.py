@@ -335,3 +335,21 @@ def test_simultaneous_first_downloads_issue_one_certificate(attended):
     assert len({certificate.code for certificate in issued}) == 1
     assert Certificate.objects.count() == 1
     assert ModelLogEntry.objects.filter(action="enrolment.issue_certificate").count() == 1
+
+
+def test_a_certificate_stops_verifying_when_attendance_is_corrected(client, site):
+    from courses.factories import OccasionFactory, create_course
+    from enrolment.certificates import find_certificate, issue_certificate
+    from enrolment.models import Enrolment
+
+    from .conftest import make_participant
+
+    occasion = OccasionFactory(course=create_course(title="Korrigerad närvaro"), past=True)
+    enrolment = Enrolment.objects.create(user=make_participant(), occasion=occasion, status=Enrolment.Status.ATTENDED)
+    certificate = issue_certificate(enrolment)
+    assert find_certificate(certificate.code) == certificate
+
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.NO_SHOW)
+
+    assert find_certificate(certificate.code) is None
+    assert client.get(f"/sv/intyg/?code={certificate.code}").status_code == 404

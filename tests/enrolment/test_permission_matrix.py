@@ -5,8 +5,11 @@ for that page, and every other role gets a refusal (login, permission denied or 
 Actions are posted too: a refused action changes nothing.
 """
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from accounts.factories import UserFactory
 from courses.centres import centre_team, network_admins
@@ -50,16 +53,34 @@ PAGES = [
     ("/admin/enrolments/{enrolment}/cancel/", MANAGERS, MANAGERS),
     ("/admin/enrolments/{enrolment}/move/", MANAGERS, MANAGERS),
     ("/admin/occasions/{occasion}/sign-in-sheet/", MANAGERS, MANAGERS),
+    # Check-in for today's occasion: helpers see names (not e-mail addresses).
+    ("/admin/checkin/{today}/", CHECKERS, CHECKERS),
 ]
+ANY_CHECKER = CHECKERS | {"course owner, Uppsala", "check-in helper, Uppsala"}
 # Pages that do not show the participant's e-mail but must still be refused to the wrong people.
 FORMS = [
     ("/admin/enrolments/export/", ANY_OWNER),
     ("/admin/occasions/", ANY_OWNER),
     ("/admin/occasions/{occasion}/message/", MANAGERS),
     ("/admin/occasions/{occasion}/capacity/", MANAGERS),
+    ("/admin/checkin/", ANY_CHECKER),
+    ("/admin/checkin/{today}/all-present/", CHECKERS),
+    ("/admin/centre-reports/", ANY_OWNER),
 ]
 ACTIONS = [
     # (url, data, who may, how to tell it happened)
+    (
+        "/admin/checkin/{today}/mark/{today_enrolment}/",
+        {"attended": "1"},
+        CHECKERS,
+        lambda e, o: Enrolment.objects.filter(occasion__start__lte=timezone.now(), status="attended").exists(),
+    ),
+    (
+        "/admin/checkin/{today}/all-present/",
+        {"confirm": "1"},
+        CHECKERS,
+        lambda e, o: Enrolment.objects.filter(occasion__start__lte=timezone.now(), status="attended").exists(),
+    ),
     ("/admin/enrolments/{enrolment}/cancel/", {}, MANAGERS, lambda e, o: e.status == Enrolment.Status.CANCELLED),
     ("/admin/occasions/{occasion}/capacity/", {"capacity": "9"}, MANAGERS, lambda e, o: o.capacity == 9),
     (
@@ -76,7 +97,14 @@ def world(site):
     skane = CentreFactory(name="Skånes universitetssjukhus", slug="skane")
     uppsala = CentreFactory(name="Region Uppsala", slug="uppsala")
     occasion = OccasionFactory(course=create_course(title="Genterapi", centres=[skane]), capacity=5)
-    enrolment = services.enrol(make_participant(email=EMAIL, last_name=PERSON), occasion.pk)
+    person = make_participant(email=EMAIL, last_name=PERSON)
+    enrolment = services.enrol(person, occasion.pk)
+    # An occasion going on now, for check-in.
+    now = timezone.now()
+    today = OccasionFactory(
+        course=occasion.course, capacity=5, start=now - dt.timedelta(hours=1), end=now + dt.timedelta(hours=5)
+    )
+    today_enrolment = Enrolment.objects.create(user=person, occasion=today, status=Enrolment.Status.CONFIRMED)
 
     def in_team(centre, role):
         user = UserFactory(is_staff=True)
@@ -96,7 +124,17 @@ def world(site):
         "network admin": admin,
         "superuser": UserFactory(is_staff=True, is_superuser=True),
     }
-    return {"users": users, "occasion": occasion, "enrolment": enrolment}
+    return {
+        "users": users,
+        "occasion": occasion,
+        "enrolment": enrolment,
+        "ids": {
+            "occasion": occasion.pk,
+            "enrolment": enrolment.pk,
+            "today": today.pk,
+            "today_enrolment": today_enrolment.pk,
+        },
+    }
 
 
 def login(client, user):
@@ -123,7 +161,7 @@ def xlsx_text(data):
 @pytest.mark.parametrize("role", ROLES)
 def test_pages_show_the_participant_only_to_the_right_roles(client, world, role):
     login(client, world["users"][role])
-    ids = {"occasion": world["occasion"].pk, "enrolment": world["enrolment"].pk}
+    ids = world["ids"]
     for template, sees, opens in PAGES:
         url = template.format(**ids)
         response = client.get(url)
@@ -156,11 +194,13 @@ def test_actions_are_carried_out_only_for_the_right_roles(client, world, role):
         enrolment = Enrolment.objects.get(pk=world["enrolment"].pk)
         occasion = enrolment.occasion
         # Each action starts from the same state.
-        Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.CONFIRMED)
+        Enrolment.objects.filter(pk__in=[enrolment.pk, world["ids"]["today_enrolment"]]).update(
+            status=Enrolment.Status.CONFIRMED
+        )
         occasion.__class__.objects.filter(pk=occasion.pk).update(capacity=5)
         occasion.outbox_messages.filter(kind="organiser_message").delete()
 
-        url = template.format(occasion=occasion.pk, enrolment=enrolment.pk)
+        url = template.format(**world["ids"])
         response = client.post(url, data)
 
         enrolment.refresh_from_db()
