@@ -5,6 +5,7 @@ the enrolment widens the race window, so the negative controls (the same race wi
 really do overbook: that proves these tests can fail.
 """
 
+import datetime as dt
 import threading
 import time
 
@@ -176,3 +177,43 @@ def test_two_cancellations_at_once_promote_the_next_two_in_line(site, slow_count
 
 def test_without_the_lock_simultaneous_cancellations_leave_a_seat_empty(site, slow_count, without_lock):
     assert _two_cancellations_at_once(site, rounds=3) > 0
+
+
+def test_concurrent_capacity_changes_and_moves_never_overbook(site, slow_count):
+    """Organisers raise and lower capacity and move people while others enrol: seats never exceed capacity,
+    and a refused change says why."""
+    course = create_course(site.catalogue["sv"], title="Samtidiga ändringar")
+    first = OccasionFactory(course=course, capacity=3)
+    second = OccasionFactory(course=course, capacity=2, start=first.start + dt.timedelta(days=7))
+    organiser = make_participant()
+    seated = [services.enrol(make_participant(), first.pk) for _ in range(3)]
+    waiting = [services.enrol(make_participant(), first.pk) for _ in range(3)]
+    assert {enrolment.status for enrolment in waiting} == {Status.WAITING}
+
+    errors = run_at_once(
+        [
+            lambda: services.change_capacity(first.pk, 4, organiser),
+            lambda: services.change_capacity(first.pk, 2, organiser),  # below the seats taken: refused
+            lambda: services.move(seated[0].pk, second.pk, organiser),
+            lambda: services.move(seated[1].pk, second.pk, organiser),
+            lambda: services.move(seated[2].pk, second.pk, organiser),  # the third finds the target full
+            *[lambda: services.enrol(make_participant(), second.pk) for _ in range(2)],
+        ]
+    )
+
+    unexpected = [e for e in errors if e is not None and not isinstance(e, services.EnrolmentError)]
+    assert unexpected == []
+    assert isinstance(errors[1], services.EnrolmentError) and errors[1].code == "capacity"
+    for occasion in (first, second):
+        occasion.refresh_from_db()
+        taken = Enrolment.objects.filter(occasion=occasion).holding_seats().count()
+        assert taken <= occasion.capacity, (occasion, taken, occasion.capacity)
+        active = Enrolment.objects.filter(occasion=occasion).active().values_list("user_id", flat=True)
+        assert len(active) == len(set(active))
+    first.refresh_from_db()
+    # Every seat freed on the first occasion went to its waiting list, first come first served.
+    free = first.capacity - Enrolment.objects.filter(occasion=first).holding_seats().count()
+    still_waiting = Enrolment.objects.filter(occasion=first, status=Status.WAITING).count()
+    assert free == 0 or still_waiting == 0
+    promoted = [e.pk for e in waiting if Enrolment.objects.get(pk=e.pk).status == Status.CONFIRMED]
+    assert promoted == [e.pk for e in waiting][: len(promoted)]
