@@ -549,6 +549,10 @@ class OccasionFilterSet(WagtailFilterSet):
         fields = ["status"]
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if data is not None and "when" not in data:
+            # Organisers mostly look ahead: upcoming occasions unless they ask for past ones or all.
+            data = data.copy()
+            data["when"] = "upcoming"
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.filters["course"].queryset = _scoped_courses(request.user)
 

@@ -329,3 +329,13 @@ def test_occasions_of_another_centre_are_not_found(owner_client, other_occasion)
     owner_client.post(f"/admin/occasions/{other_occasion.pk}/capacity/", {"capacity": "50"})
     other_occasion.refresh_from_db()
     assert other_occasion.capacity == 5
+
+
+def test_the_occasion_list_shows_upcoming_occasions_unless_asked_for_all(owner_client, occasion, course):
+    OccasionFactory(course=course, past=True, venue="Gamla salen", city="Ystad")
+
+    default = owner_client.get("/admin/occasions/").content.decode()
+    everything = owner_client.get("/admin/occasions/?when=").content.decode()
+
+    assert occasion.city in default and "Ystad" not in default
+    assert "Ystad" in everything
