@@ -108,6 +108,13 @@ def test_public_pages_have_no_wcag_a_or_aa_violations(live_server, page, small_c
         expect(page.locator("#id_password2")).to_be_visible()
         audit.check(f"signup-{language}")
 
+        # Certificate verification: the form, and an unknown code's answer.
+        verify = {"sv": "/sv/intyg/", "en": "/en/certificate/"}[language]
+        page.goto(f"{live_server.url}{verify}")
+        audit.check(f"certificate-verify-{language}")
+        page.goto(f"{live_server.url}{verify}?code=7KQ2-M9XD-4HTR")
+        audit.check(f"certificate-unknown-{language}")
+
     audit.assert_clean()
 
 
