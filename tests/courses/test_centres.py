@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group
 from wagtail.documents import get_document_model
-from wagtail.documents.permissions import permission_policy as document_policy
 from wagtail.models import Collection, GroupPagePermission
+from wagtail.permissions import policy_registry
 
 from accounts.factories import UserFactory
 from courses.centres import centre_team, ensure_all_centres, ensure_centre, network_admins
@@ -12,6 +12,7 @@ from courses.factories import CentreFactory, create_course, translate_course, tr
 from courses.models import CentrePage, CentreTeam
 
 pytestmark = pytest.mark.django_db
+document_policy = policy_registry.get_by_type(get_document_model())
 OWNER, HELPER = CentreTeam.Role.COURSE_OWNER, CentreTeam.Role.CHECK_IN_HELPER
 
 
