@@ -250,6 +250,14 @@ class CoursePageForm(WagtailAdminPageForm):
     """Guards the occasions that people have enrolled in: they can be cancelled, never deleted, and their
     capacity cannot drop below the seats already taken."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A new course under a centre's page starts with that centre ticked.
+        parent = getattr(self, "parent_page", None)
+        is_new_under_centre = not self.instance.pk and parent is not None and parent.specific_class is CentrePage
+        if is_new_under_centre and "centres" in self.fields and not self.initial.get("centres"):
+            self.initial["centres"] = [parent.specific.centre_id]
+
     def clean(self):
         cleaned_data = super().clean()
         # A course under a centre's page is always organised by (at least) that centre.

@@ -272,6 +272,9 @@ ENROLMENT_ACTIONS = {
 }
 
 
+FILE_PREFIX = _("participants")  # the start of an export's file name
+
+
 class ParticipantIndexView(IndexView):
     export_chunk_size = 500
 
@@ -320,8 +323,8 @@ class ParticipantIndexView(IndexView):
         occasion = self.filters.form.cleaned_data.get("occasion") if self.filters and self.filters.is_valid() else None
         if occasion:
             day = timezone.localtime(occasion.start).date().isoformat()
-            return f"{slugify(_('participants'))}-{slugify(occasion.course.title)[:60]}-{day}"
-        return f"{slugify(_('participants'))}-{timezone.localdate().isoformat()}"
+            return f"{slugify(FILE_PREFIX)}-{slugify(occasion.course.title)[:60]}-{day}"
+        return f"{slugify(FILE_PREFIX)}-{timezone.localdate().isoformat()}"
 
     def _rows(self, queryset):
         rows = queryset.select_related(None).select_related("user__profession", "occasion").only(*EXPORT_FIELDS)

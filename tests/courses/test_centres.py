@@ -130,3 +130,15 @@ def test_the_owning_centre_is_always_among_the_organising_centres(centres, clien
     form = form_class(instance=course, parent_page=course.get_parent(), for_user=owner, data=data)
     form.is_valid()
     assert set(form.cleaned_data["centres"]) == {skane, uppsala}
+
+
+def test_a_new_course_under_a_centres_page_starts_with_that_centre_ticked(centres):
+    from courses.models import CoursePage
+
+    skane, _uppsala = centres
+    parent = ensure_centre(skane)["sv"]
+    form_class = CoursePage.get_edit_handler().get_form_class()
+
+    form = form_class(instance=CoursePage(), parent_page=parent, for_user=member(skane))
+
+    assert form.initial["centres"] == [skane.pk]

@@ -114,7 +114,7 @@ def test_csv_export_keeps_swedish_characters_and_neutralises_formulas(owner_clie
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     disposition = response["Content-Disposition"]
-    assert "genterapi-vid-hemofili" in disposition and occasion.start.date().isoformat() in disposition
+    assert "deltagare-genterapi-vid-hemofili-" in disposition and occasion.start.date().isoformat() in disposition
     rows = csv_rows(response)
     heading, people = rows[0], rows[1:]
     assert heading[:3] == ["Förnamn", "Efternamn", "E-post"]
