@@ -516,27 +516,10 @@ class OccasionIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         participants = f"{reverse('enrolments:index')}?{urlencode({'occasion': instance.pk})}"
-        buttons += [
-            ListingButton(_("Participants"), url=participants, icon_name="group", priority=10),
-            ListingButton(
-                _("Sign-in sheet"),
-                url=reverse("occasions:sign_in_sheet", args=[instance.pk]),
-                icon_name="doc-full",
-                priority=20,
-            ),
-            ListingButton(
-                _("Message participants"),
-                url=reverse("occasions:message", args=[instance.pk]),
-                icon_name="mail",
-                priority=30,
-            ),
-            ListingButton(
-                _("Change capacity"),
-                url=reverse("occasions:capacity", args=[instance.pk]),
-                icon_name="edit",
-                priority=40,
-            ),
-        ]
+        buttons.append(ListingButton(_("Participants"), url=participants, icon_name="group", priority=10))
+        for priority, (label, url_name, icon) in enumerate(OCCASION_TOOLS, start=2):
+            url = reverse(url_name, args=[instance.pk])
+            buttons.append(ListingButton(label, url=url, icon_name=icon, priority=priority * 10))
         return buttons
 
 

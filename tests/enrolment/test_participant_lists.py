@@ -339,3 +339,16 @@ def test_the_occasion_list_shows_upcoming_occasions_unless_asked_for_all(owner_c
 
     assert occasion.city in default and "Ystad" not in default
     assert "Ystad" in everything
+
+
+def test_each_occasion_row_links_to_its_tools(owner_client, occasion):
+    listing = owner_client.get("/admin/occasions/").content.decode()
+
+    for url in (
+        f"/admin/enrolments/?occasion={occasion.pk}",
+        f"/admin/occasions/{occasion.pk}/sign-in-sheet/",
+        f"/admin/checkin/{occasion.pk}/",
+        f"/admin/occasions/{occasion.pk}/message/",
+        f"/admin/occasions/{occasion.pk}/capacity/",
+    ):
+        assert f'href="{url}"' in listing, url
