@@ -598,10 +598,18 @@ def mark_all_present(occasion_id, actor, *, now=None):
 
 def record_no_shows(now=None):
     """Confirmed participants nobody marked become no-shows once the occasion ended more than
-    ATTENDANCE_GRACE_HOURS ago (time for late corrections). Safe to run any number of times (a beat job)."""
+    ATTENDANCE_GRACE_HOURS ago (time for late corrections). Safe to run any number of times (a beat job).
+
+    Only occasions that ended within ATTENDANCE_LOOKBACK_DAYS before that are looked at: on a database that
+    predates check-in (the first run after a deploy, an import), older unmarked participants stay "confirmed",
+    attendance unknown, instead of being rewritten into no-shows nobody observed. The window is wide enough
+    to cover a beat outage of days."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(hours=settings.ATTENDANCE_GRACE_HOURS)
-    due = Occasion.objects.filter(end__lte=cutoff, enrolments__status=Status.CONFIRMED).values_list("pk", flat=True)
+    since = cutoff - dt.timedelta(days=settings.ATTENDANCE_LOOKBACK_DAYS)
+    due = Occasion.objects.filter(end__lte=cutoff, end__gt=since, enrolments__status=Status.CONFIRMED).values_list(
+        "pk", flat=True
+    )
     recorded = 0
     for occasion_id in sorted(set(due)):
         # One occasion per transaction; who is still unmarked is read again under its lock.

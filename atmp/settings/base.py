@@ -252,6 +252,8 @@ CELERY_BEAT_SCHEDULE = {
 # Attendance (enrolment/services.py): confirmed participants nobody marked become no-shows this long after
 # the occasion ended, which leaves organisers time to correct the list first.
 ATTENDANCE_GRACE_HOURS = int(os.environ.get("ATTENDANCE_GRACE_HOURS", "48"))
+# ... but only for occasions that ended at most this many days before that: older ones predate check-in.
+ATTENDANCE_LOOKBACK_DAYS = int(os.environ.get("ATTENDANCE_LOOKBACK_DAYS", "14"))
 
 # Notifications (enrolment/notifications.py)
 NOTIFICATION_RATE_LIMIT = os.environ.get("NOTIFICATION_RATE_LIMIT") or None  # e.g. "30/m" per worker for strict relays

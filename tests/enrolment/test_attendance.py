@@ -315,6 +315,24 @@ def test_the_grace_period_follows_the_setting(occasion, settings, time_machine):
     assert status_of(enrolment) == Status.NO_SHOW
 
 
+def test_occasions_that_ended_before_the_look_back_window_are_left_alone(occasion, time_machine):
+    # The first run on a database from before check-in must not turn its history into no-shows.
+    enrolment = seat(occasion)
+    window = dt.timedelta(hours=settings.ATTENDANCE_GRACE_HOURS, days=settings.ATTENDANCE_LOOKBACK_DAYS)
+
+    time_machine.move_to(occasion.end + window + dt.timedelta(minutes=1), tick=False)
+    assert services.record_no_shows() == 0
+    assert status_of(enrolment) == Status.CONFIRMED
+
+    time_machine.move_to(occasion.end + window - dt.timedelta(minutes=1), tick=False)
+    assert services.record_no_shows() == 1
+    assert status_of(enrolment) == Status.NO_SHOW
+
+
+def test_the_look_back_window_is_14_days_by_default():
+    assert settings.ATTENDANCE_LOOKBACK_DAYS == 14
+
+
 def test_the_hourly_beat_job_records_no_shows(occasion, time_machine):
     entry = settings.CELERY_BEAT_SCHEDULE["record-no-shows"]
     assert entry["task"] in celery_app.tasks
