@@ -129,6 +129,14 @@ def logged_in_sessions(users):
         ],
         batch_size=1000,
     )
+    if prefix := getattr(store_class, "cache_key_prefix", None):
+        # cached_db: login() writes the session through to the cache, so a logged-in person's request finds it
+        # there (the database is the fallback when the cache lost it).
+        from django.core.cache import caches
+
+        caches[settings.SESSION_CACHE_ALIAS].set_many(
+            {prefix + key: values for key, values in zip(keys, data, strict=True)}, settings.SESSION_COOKIE_AGE
+        )
     return keys
 
 
@@ -215,11 +223,13 @@ def probe_in_process(requests):
 
     with connection.execute_wrapper(record):
         post(requests[3])
+    if os.environ.get("BENCH_PROFILE") == "sql":  # BENCH_PROFILE=sql: the statements of one enrolment
+        print("\n".join(sql[:160] for sql in statements))
     # BEGIN and COMMIT do not pass through execute wrappers: count them by hand.
     locked_at = next(i for i, sql in enumerate(statements) if "FOR UPDATE" in sql)
     rest = requests[4:]
     profiler = None
-    if os.environ.get("BENCH_PROFILE"):  # BENCH_PROFILE=1: where an enrolment's time goes, top 60
+    if os.environ.get("BENCH_PROFILE", "sql") != "sql":  # BENCH_PROFILE=1: where an enrolment's time goes, top 60
         import cProfile
 
         profiler = cProfile.Profile()

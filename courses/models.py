@@ -509,6 +509,8 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
 
     def in_language(self, language_code):
         """This course's live page in a language, or this page when that language has none."""
+        if self.live and self.locale.language_code == language_code:
+            return self  # with the locale selected alongside (as the enrolment views do): no query
         translation = (
             CoursePage.objects.live()
             .filter(translation_key=self.translation_key, locale__language_code=language_code)

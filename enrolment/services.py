@@ -11,11 +11,13 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
+from wagtail.log_actions import get_active_log_context, log
+from wagtail.models import ModelLogEntry
 
 from courses import formatting
 from courses.models import CoursePage, Occasion, WaitingListMode
@@ -66,9 +68,28 @@ def _emit(kind, occasion_id, enrolment=None, **data):
     return event
 
 
+def _audit(enrolment, action, user, data):
+    """Wagtail's audit entry for an enrolment, as `log()` writes it but without its full_clean(), which
+    re-reads the content type and the user (two queries) while the seat lock is held. `clean()` still
+    refuses an unregistered action."""
+    context = get_active_log_context()
+    entry = ModelLogEntry(
+        content_type=ContentType.objects.get_for_model(Enrolment),  # cached after the first call
+        object_id=str(enrolment.pk),
+        label=str(enrolment),
+        action=action,
+        user=user or context.user,
+        uuid=context.uuid,
+        data=data,
+        timestamp=timezone.now(),
+    )
+    entry.clean()
+    ModelLogEntry.objects.bulk_create([entry])
+
+
 def _record(enrolment, kind, action, user=None, **data):
     """Audit entry, event and messages for one state change, in the caller's transaction."""
-    log(instance=enrolment, action=f"enrolment.{action}", user=user, data={"status": enrolment.status, **data})
+    _audit(enrolment, f"enrolment.{action}", user, {"status": enrolment.status, **data})
     _emit(kind, enrolment.occasion_id, enrolment, **data)
 
 
@@ -167,17 +188,19 @@ def seat_state(occasion, user):
 # --- Operations ---------------------------------------------------------------------------------------
 
 
-def enrol(user, occasion_id, answers=None, *, page=None, now=None):
+def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None):
     """Enrol a person: confirmed, pending approval or waiting, decided under the occasion lock.
 
     `page` is the language version of the course the person enrolled through: its questions (in that
-    language) are the ones answered. The rules come from the course itself.
+    language) are the ones answered. The rules come from the course itself; a caller that already has the
+    occasion's course passes it as `course` (checked against the locked occasion) to save a query.
     """
     now = now or timezone.now()
-    course_id = Occasion.objects.filter(pk=occasion_id).values_list("course_id", flat=True).first()
-    if course_id is None:
-        raise EnrolmentError(_("This occasion does not exist."), code="not_found")
-    course = page if page is not None and page.pk == course_id else CoursePage.objects.get(pk=course_id)
+    if course is None:
+        course_id = Occasion.objects.filter(pk=occasion_id).values_list("course_id", flat=True).first()
+        if course_id is None:
+            raise EnrolmentError(_("This occasion does not exist."), code="not_found")
+        course = page if page is not None and page.pk == course_id else CoursePage.objects.get(pk=course_id)
     if page is None or page.translation_key != course.translation_key:
         page = course
     _check_person(user, page)
@@ -185,6 +208,8 @@ def enrol(user, occasion_id, answers=None, *, page=None, now=None):
     try:
         with transaction.atomic():
             occasion = lock_occasion(occasion_id)
+            if occasion.course_id != course.pk:
+                raise EnrolmentError(_("This occasion does not exist."), code="not_found")
             Occasion.course.field.set_cached_value(occasion, course)
             _check_occasion(occasion, now)
             taken, anyone_waiting, existing_id = seat_state(occasion, user)

@@ -47,7 +47,7 @@ def enrol(request, page, occasion):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            enrolment = services.enrol(request.user, occasion.pk, form.answers(), page=page)
+            enrolment = services.enrol(request.user, occasion.pk, form.answers(), page=page, course=occasion.course)
         except services.EnrolmentError as error:
             if error.code == "already_enrolled" and error.enrolment:
                 messages.info(request, error.message)
@@ -76,7 +76,7 @@ def enrol(request, page, occasion):
 
 def enrol_occasion(request, occasion_id):
     """The enrolment form by occasion id: a plain URL, without walking the page tree on every POST."""
-    occasion = get_object_or_404(Occasion.objects.select_related("course"), pk=occasion_id)
+    occasion = get_object_or_404(Occasion.objects.select_related("course__locale"), pk=occasion_id)
     page = occasion.course.in_language(request.LANGUAGE_CODE)
     if not page.live:
         raise Http404
@@ -115,7 +115,7 @@ def my_courses(request):
 @login_required
 def enrolment_detail(request, pk):
     enrolment = get_object_or_404(
-        Enrolment.objects.select_related("occasion", "occasion__course"), pk=pk, user=request.user
+        Enrolment.objects.select_related("occasion", "occasion__course__locale"), pk=pk, user=request.user
     )
     page = enrolment.occasion.course.in_language(request.LANGUAGE_CODE)
     return _private(

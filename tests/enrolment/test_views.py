@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
@@ -466,3 +467,32 @@ def test_calendar_token_cannot_be_reset_by_get(logged_in, participant):
 
 def test_my_courses_shows_the_calendar_address(logged_in, participant):
     assert f"/calendar/{participant.calendar_token}.ics" in text(logged_in.get("/sv/my-courses/"))
+
+
+# --- Cost of an enrolment (the rush's hot path; bench/enrolment_rush.py measures its speed) ---------------
+
+
+def test_an_enrolment_costs_few_queries_and_fewer_under_the_seat_lock(client, participant_factory, course):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    occasion = OccasionFactory(course=course, capacity=3)
+    for _ in range(3):  # a full occasion with a waiting list: the cost must not grow with the people in it
+        services.enrol(participant_factory(), occasion.pk)
+    services.enrol(participant_factory(), occasion.pk)
+    ContentType.objects.get_for_model(Enrolment)  # warm, as in a running server
+    person = participant_factory()
+    client.force_login(person)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/sv/enrol/{occasion.pk}/", {})
+
+    assert response.status_code == 302
+    assert Enrolment.objects.get(user=person).status == Status.WAITING
+    statements = [query["sql"] for query in queries.captured_queries]
+    # Session, user, occasion with its course, the person's enrolment, e-mail verified, eligibility; then,
+    # under the lock: lock, seat state, enrolment, audit entry, event, message.
+    locked_at = max(i for i, sql in enumerate(statements) if sql.startswith('SELECT "courses_occasion"'))
+    under_lock = [sql for sql in statements[locked_at:] if not sql.startswith(("SAVEPOINT", "RELEASE"))]
+    assert len([sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE"))]) <= 12, statements
+    assert len(under_lock) <= 6, under_lock
