@@ -145,6 +145,20 @@ def test_xlsx_export_has_the_chosen_columns_filters_and_safe_cells(owner_client,
     assert rows[1:] == [["'@SUM(1)", "Formel", "Bekräftad"]]
 
 
+def test_control_characters_pasted_into_a_profile_do_not_break_the_xlsx_export(owner_client, occasion):
+    # XML 1.0 (the inside of an .xlsx) cannot hold most control characters; a CSV can. A formula behind
+    # one is still a formula once the character is gone, so it is neutralised too.
+    enrol(occasion, first_name="Eva\x0bLena", last_name="\x08=Berg\x1f", workplace="SUS\x01 Lund")
+
+    query = f"occasion={occasion.pk}&columns=first_name&columns=last_name&columns=workplace"
+    xlsx = owner_client.get(f"/admin/enrolments/?{query}&export=xlsx")
+    csv_export = owner_client.get(f"/admin/enrolments/?{query}&export=csv")
+
+    assert xlsx.status_code == 200
+    assert xlsx_rows(xlsx)[1:] == [["EvaLena", "'=Berg", "SUS Lund"]]
+    assert csv_rows(csv_export)[1:] == [["Eva\x0bLena", "\x08=Berg\x1f", "SUS\x01 Lund"]]
+
+
 def test_the_waiting_list_position_and_answers_are_exported(owner_client, occasion):
     for number in range(5):
         enrol(occasion, first_name=f"Person{number}")
