@@ -541,6 +541,10 @@ def message_participants(occasion_id, by, subject, body, audience="participants"
 
 def record_export(by, export_format, rows, filters, columns):
     """Every export of personal data is written to the audit log (who, when, what, how many rows)."""
+    # The filters are the query string as typed; PostgreSQL's JSON cannot hold a NUL character.
+    filters = {
+        key.replace("\x00", ""): [value.replace("\x00", "") for value in values] for key, values in filters.items()
+    }
     log(
         instance=by,
         action="enrolment.export",

@@ -52,3 +52,11 @@ def test_api_lists_swedish_courses_with_locale_sv(client, english_course):
     data = client.get("/api/v2/pages/?type=courses.CoursePage&locale=sv").json()
 
     assert [item["title"] for item in data["items"]] == ["CAR-T i praktiken"]
+
+
+@pytest.mark.parametrize("query", ["search=a%00b", "title=%00", "locale=en&search=%00"])
+def test_a_nul_character_in_the_query_is_refused_with_a_reason(client, english_course, query):
+    response = client.get(f"/api/v2/pages/?{query}")
+
+    assert response.status_code == 400
+    assert "NUL" in response.json()["message"]

@@ -170,6 +170,17 @@ def test_the_waiting_list_position_and_answers_are_exported(owner_client, occasi
     assert positions == {"Person0": "", "Person1": "", "Person2": "", "Person3": "1", "Person4": "2"}
 
 
+def test_a_nul_character_in_the_search_still_exports_and_is_audited(owner_client, occasion):
+    enrol(occasion, first_name="Åsa")
+
+    response = owner_client.get(f"/admin/enrolments/?occasion={occasion.pk}&q=%C3%85sa%00&export=csv")
+
+    assert response.status_code == 200
+    assert len(csv_rows(response)) == 2  # the heading and Åsa: a search Wagtail's form refuses is not applied
+    entry = ModelLogEntry.objects.get(action="enrolment.export")
+    assert entry.data["filters"]["q"] == ["Åsa"]
+
+
 def test_every_export_is_in_the_audit_log(owner_client, occasion):
     enrol(occasion)
     enrol(occasion)
