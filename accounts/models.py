@@ -16,7 +16,7 @@ from .regions import REGIONS
 
 
 def new_calendar_token():
-    return secrets.token_urlsafe(24)
+    return secrets.token_urlsafe(24)  # letters, digits, - and _: the slug in the feed's URL
 
 
 class UserManager(BaseUserManager):

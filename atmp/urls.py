@@ -16,7 +16,7 @@ urlpatterns = [
     # Documents go through our view first: participants-only course materials are checked there.
     path("documents/<int:document_id>/<str:document_filename>", enrolment_views.serve_document),
     path("documents/", include(wagtaildocs_urls)),
-    path("calendar/<str:token>.ics", enrolment_views.personal_calendar, name="personal_calendar"),
+    path("calendar/<slug:token>.ics", enrolment_views.personal_calendar, name="personal_calendar"),
     path("api/v2/", api_router.urls),
     path("health/", catalogue_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),

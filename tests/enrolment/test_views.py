@@ -441,8 +441,9 @@ def test_personal_calendar_lists_confirmed_occasions(client, participant, enrolm
     assert is_private(response)
 
 
-def test_personal_calendar_with_a_wrong_token_is_not_found(client, participant, enrolment):
-    assert client.get("/calendar/not-the-token.ics", follow=True).status_code == 404
+@pytest.mark.parametrize("token", ["not-the-token", "a%00b", "%FF", "x" * 300, "..%2F..%2Fetc"])
+def test_personal_calendar_with_a_wrong_token_is_not_found(client, participant, enrolment, token):
+    assert client.get(f"/calendar/{token}.ics", follow=True).status_code == 404
 
 
 def test_resetting_the_calendar_token_retires_the_old_address(logged_in, participant, enrolment, occasion):
