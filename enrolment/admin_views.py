@@ -224,6 +224,11 @@ def neutralise(value):
     return value
 
 
+class EnrolmentActionForm(forms.Form):
+    # A form, not request.POST: a NUL character or an overlong text gets Django's message, not a 500.
+    message = forms.CharField(label=_("Message to the participant (optional)"), required=False, max_length=2000)
+
+
 class ExportColumnsForm(forms.Form):
     columns = forms.MultipleChoiceField(
         label=_("Columns"),
@@ -497,8 +502,9 @@ class ParticipantViewSet(ModelViewSet):
                 .with_seats()
                 .order_by("start")
             )
-        if request.method == "POST":
-            message = request.POST.get("message", "")[:2000]
+        form = EnrolmentActionForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            message = form.cleaned_data["message"]
             try:
                 if action == "cancel":
                     services.cancel(enrolment.pk, request.user, as_organiser=True, reason=message)
@@ -519,7 +525,8 @@ class ParticipantViewSet(ModelViewSet):
         return TemplateResponse(
             request,
             "enrolment/admin/act_confirm.html",
-            {"enrolment": enrolment, "label": label, "action": action, "targets": targets, "view": self},
+            {"enrolment": enrolment, "label": label, "action": action, "targets": targets, "form": form, "view": self},
+            status=400 if form.is_bound else 200,
         )
 
 

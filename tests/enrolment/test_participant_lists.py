@@ -282,6 +282,21 @@ def test_an_owner_moves_a_person_to_another_occasion_of_the_same_course(owner_cl
     assert {"cancelled", "confirmed"} <= kinds
 
 
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [("Hej\x00", "Null-tecken är inte tillåtna."), ("x" * 2001, "Säkerställ att detta värde har som mest 2000 tecken")],
+)
+def test_a_message_with_a_nul_or_too_long_is_refused_and_changes_nothing(owner_client, occasion, message, reason):
+    person = enrol(occasion)
+
+    response = owner_client.post(f"/admin/enrolments/{person.pk}/cancel/", {"message": message})
+
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    person.refresh_from_db()
+    assert person.status == Status.CONFIRMED
+
+
 def test_people_cannot_be_moved_to_another_course_or_centre(owner_client, occasion, other_occasion):
     person = enrol(occasion)
 
