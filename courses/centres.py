@@ -13,6 +13,7 @@ group in Wagtail's Users admin is then all it takes to give them a role.
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
@@ -57,7 +58,20 @@ NETWORK_ADMIN_PERMISSIONS = [
 ]
 
 
+# wagtail-localize makes this permission in a data migration (no model declares it), so a database flushed
+# after migrating lacks it, and course owners would silently lose "Translate". Made here when missing.
+SUBMIT_TRANSLATION = ("wagtail_localize", "translation", "submit_translation", "Can submit translations")
+
+
+def _ensure_submit_translation():
+    app_label, model, codename, name = SUBMIT_TRANSLATION
+    content_type, _created = ContentType.objects.get_or_create(app_label=app_label, model=model)
+    Permission.objects.get_or_create(content_type=content_type, codename=codename, defaults={"name": name})
+
+
 def _permissions(pairs):
+    if (SUBMIT_TRANSLATION[0], SUBMIT_TRANSLATION[2]) in pairs:
+        _ensure_submit_translation()
     query = Q(pk__in=[])
     for app_label, codename in pairs:
         query |= Q(content_type__app_label=app_label, codename=codename)

@@ -142,3 +142,16 @@ def test_a_new_course_under_a_centres_page_starts_with_that_centre_ticked(centre
     form = form_class(instance=CoursePage(), parent_page=parent, for_user=member(skane))
 
     assert form.initial["centres"] == [skane.pk]
+
+
+def test_course_owners_may_translate_even_when_the_permission_was_lost(centres):
+    # wagtail-localize makes "submit translations" in a migration; a database flushed after migrating lacks it.
+    from django.contrib.auth.models import Permission
+
+    skane, _uppsala = centres
+    Permission.objects.filter(codename="submit_translation").delete()
+    Group.objects.all().delete()  # the teams are made again, as on a fresh database
+
+    owner = member(skane)
+
+    assert owner.has_perm("wagtail_localize.submit_translation")

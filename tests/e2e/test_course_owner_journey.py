@@ -6,8 +6,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -24,16 +22,6 @@ TITLE_SV = "Avancerad cellterapi i vården"
 SUMMARY_SV = "Kursen ger praktisk kunskap om cellterapi för vårdens personal."
 TITLE_EN = "Advanced cell therapy in care"
 SUMMARY_EN = "The course gives healthcare staff practical knowledge of cell therapy."
-
-
-@pytest.fixture
-def submit_translation_permission(site):
-    """wagtail-localize's "submit translations" permission, which `centre_team` gives course owners. A migration
-    makes it (no model declares it), so after an earlier transactional test has flushed the tables it is gone."""
-    content_type, _created = ContentType.objects.get_or_create(app_label="wagtail_localize", model="translation")
-    Permission.objects.get_or_create(
-        content_type=content_type, codename="submit_translation", defaults={"name": "Can submit translations"}
-    )
 
 
 def log_in_to_admin(page, live_server, user):
@@ -85,7 +73,7 @@ def course_card(page, title):
 
 
 def test_a_course_owner_publishes_and_translates_a_course_and_cannot_edit_another_centres(
-    live_server, page, submit_translation_permission, screenshot
+    live_server, page, screenshot
 ):
     stockholm = CentreFactory(name="ATMP-centrum Region Stockholm", slug="stockholm")
     sahlgrenska = CentreFactory(name="Sahlgrenska ATMP-centrum", slug="sahlgrenska")
