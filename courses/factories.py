@@ -94,6 +94,13 @@ class CentreFactory(TaxonomyFactory):
         model = Centre
 
 
+def default_centre():
+    """The centre of courses made without `centres`: one for all of them, since a centre's pages and groups
+    cost more to make than the course itself."""
+    centre = Centre.objects.filter(slug="atmp-centrum", locale=get_locale()).first()
+    return centre or CentreFactory(name="ATMP-centrum", slug="atmp-centrum")
+
+
 def translate_snippet(obj, locale, **fields):
     """The translation of a taxonomy entry into `locale` (a Locale or language code), with `fields` set.
 
@@ -116,7 +123,7 @@ class CoursePageFactory(wagtail_factories.PageFactory):
     `parent` is the Swedish page of the first of `centres` (see courses.centres), or a CatalogueIndexPage for
     a network-wide course (the default when `centres=[]`). `centres`,
     `topics` and `audiences` take lists of entries in the default language; a course without `centres`
-    gets a new centre, pass `centres=[]` for none. The page is published with a revision, as an editor
+    belongs to `default_centre()`, pass `centres=[]` for none. The page is published with a revision, as an editor
     would leave it, unless `revision=False`.
     """
 
@@ -133,7 +140,7 @@ class CoursePageFactory(wagtail_factories.PageFactory):
     contact_email = "kurser@example.se"
 
     # Lists of taxonomy entries, given to the page before its first save so it is indexed with them.
-    centres = factory.LazyFunction(lambda: [CentreFactory()])
+    centres = factory.LazyFunction(lambda: [default_centre()])
     topics = factory.LazyFunction(list)
     audiences = factory.LazyFunction(list)
 
