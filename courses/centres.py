@@ -40,7 +40,10 @@ COLLECTION_PERMISSIONS = [
     ("wagtailimages", "choose_image"),
 ]
 ADMIN_ACCESS = [("wagtailadmin", "access_admin")]
-OWNER_PERMISSIONS = [*ADMIN_ACCESS, ("wagtail_localize", "submit_translation")]
+# wagtail-localize makes this permission in a data migration (no model declares it), so a database flushed
+# after migrating lacks it, and course owners would silently lose "Translate": made when missing.
+SUBMIT_TRANSLATION = ("wagtail_localize", "submit_translation")
+OWNER_PERMISSIONS = [*ADMIN_ACCESS, SUBMIT_TRANSLATION]
 NETWORK_ADMIN_PERMISSIONS = [
     *OWNER_PERMISSIONS,
     ("enrolment", "manage_all_enrolments"),
@@ -58,19 +61,15 @@ NETWORK_ADMIN_PERMISSIONS = [
 ]
 
 
-# wagtail-localize makes this permission in a data migration (no model declares it), so a database flushed
-# after migrating lacks it, and course owners would silently lose "Translate". Made here when missing.
-SUBMIT_TRANSLATION = ("wagtail_localize", "translation", "submit_translation", "Can submit translations")
-
-
 def _ensure_submit_translation():
-    app_label, model, codename, name = SUBMIT_TRANSLATION
-    content_type, _created = ContentType.objects.get_or_create(app_label=app_label, model=model)
-    Permission.objects.get_or_create(content_type=content_type, codename=codename, defaults={"name": name})
+    content_type, _created = ContentType.objects.get_or_create(app_label="wagtail_localize", model="translation")
+    Permission.objects.get_or_create(
+        content_type=content_type, codename="submit_translation", defaults={"name": "Can submit translations"}
+    )
 
 
 def _permissions(pairs):
-    if (SUBMIT_TRANSLATION[0], SUBMIT_TRANSLATION[2]) in pairs:
+    if SUBMIT_TRANSLATION in pairs:
         _ensure_submit_translation()
     query = Q(pk__in=[])
     for app_label, codename in pairs:
