@@ -640,6 +640,8 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
             "url": full_url,
             "inLanguage": self.language_of_instruction,
             "provider": providers[0] if len(providers) == 1 else providers,
+            # Every course in the network is free for the participant's employer to send them to.
+            "offers": [{"@type": "Offer", "category": "Free", "price": 0, "priceCurrency": "SEK"}],
             "hasCourseInstance": [
                 {
                     "@type": "CourseInstance",
@@ -648,6 +650,16 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
                     "startDate": occasion.start.isoformat(),
                     "endDate": occasion.end.isoformat(),
                     "courseMode": occasion.course_mode,
+                    # Google's Course rich result wants the workload or a schedule; a one-off occasion has both.
+                    "courseWorkload": _iso_duration(occasion.duration),
+                    "courseSchedule": {
+                        "@type": "Schedule",
+                        "startDate": occasion.start.date().isoformat(),
+                        "endDate": occasion.end.date().isoformat(),
+                        "duration": _iso_duration(occasion.duration),
+                        "repeatCount": 1,
+                        "repeatFrequency": "P1D",
+                    },
                     "inLanguage": occasion.language,
                     "eventStatus": "https://schema.org/EventCancelled"
                     if occasion.is_cancelled
@@ -665,6 +677,16 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
                 {"@type": "Audience", "audienceType": audience.name} for audience in self.localized_audiences
             ]
         return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_json_script_escapes)
+
+
+def _iso_duration(delta):
+    """An ISO 8601 duration (PT7H30M) for schema.org, at minute precision."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    text = "P" + (f"{days}D" if days else "")
+    time = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    return text + ("T" + time if time else ("" if days else "T0M"))
 
 
 class CourseMaterial(Orderable):
