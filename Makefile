@@ -38,9 +38,7 @@ demo: migrate ## Load the demo content (idempotent) and print the demo logins
 run: demo ## Install, migrate, load demo content, then serve on http://127.0.0.1:8000 with the task worker
 	@mkdir -p var/broker/processed var/mail
 	@echo "Site: http://$(HOST):$(PORT)/  Admin: http://$(HOST):$(PORT)/admin/  Mail: var/mail/ and http://$(HOST):$(PORT)/dev/mailbox/"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A atmp worker --beat --loglevel=INFO --concurrency=2 --schedule=var/celerybeat-schedule & \
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@$(BIN)/python -m atmp.devserver $(HOST):$(PORT)
 
 worker: install ## Run only the Celery worker with beat (for a second terminal)
 	$(BIN)/celery -A atmp worker --beat --loglevel=INFO --schedule=var/celerybeat-schedule

@@ -233,6 +233,8 @@ else:
         "data_folder_out": str(CELERY_BROKER_DIR),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
+        # kombu keeps its exchange table here; by default it is ./control, in the checkout.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
