@@ -139,9 +139,25 @@ def enrolment_detail(request, pk):
 
 @login_required
 def cancel_enrolment(request, pk):
-    enrolment = get_object_or_404(Enrolment.objects.select_related("occasion"), pk=pk, user=request.user)
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("occasion", "occasion__course__locale"), pk=pk, user=request.user
+    )
     if request.method != "POST":
-        return redirect("enrolment_detail", pk=enrolment.pk)
+        if not enrolment.is_active:
+            return redirect("enrolment_detail", pk=enrolment.pk)
+        # Asked once, on a page of its own (works without JavaScript), saying what happens to the seat.
+        return _private(
+            render(
+                request,
+                "enrolment/cancel_confirm.html",
+                {
+                    "enrolment": enrolment,
+                    "occasion": enrolment.occasion,
+                    "course": enrolment.occasion.course.in_language(request.LANGUAGE_CODE),
+                    "consequence": services.cancellation_consequence(enrolment),
+                },
+            )
+        )
     try:
         services.cancel(enrolment.pk, request.user)
     except services.EnrolmentError as error:
