@@ -1,11 +1,7 @@
 """The admin has no login form of its own: everyone logs in through the site's (allauth) login, with its rate limits,
 and staff can be required to use a second factor (TOTP) or the region's identity provider (issue 11)."""
 
-import base64
-import hashlib
-import hmac
 import json
-import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from accounts.factories import DEMO_PASSWORD, UserFactory
+from tests.accounts.totp import totp
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +43,6 @@ def clinician(site):
 
 def log_in(client, user, password=DEMO_PASSWORD, next_url="/admin/"):
     return client.post(LOGIN, {"login": user.email, "password": password, "next": next_url}, **SWEDISH)
-
-
-def totp(secret, at=None):
-    """The code an authenticator app shows (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits)."""
-    counter = int((time.time() if at is None else at) // 30)
-    digest = hmac.new(base64.b32decode(secret, casefold=True), struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 def is_logged_in(client):
