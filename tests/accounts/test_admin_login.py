@@ -342,7 +342,8 @@ def test_with_oidc_required_staff_logged_in_with_a_password_are_sent_to_the_iden
     assert response.status_code == 403
     page = response.content.decode()
     assert "Logga in via regionens inloggningstjänst" in page
-    assert "Administrationen får bara användas efter inloggning via Regionens inloggning." in page
+    assert "Administrationen får bara användas efter inloggning via regionens inloggningstjänst." in page
+    assert ">Regionens inloggning</button>" in page
     assert 'action="/sv/accounts/oidc/region/login/?process=login&amp;next=%2Fadmin%2F"' in page
 
 
@@ -376,3 +377,12 @@ def test_requiring_oidc_without_an_identity_provider_is_refused_at_start_up(sett
 
     with pytest.raises(SystemCheckError, match="STAFF_REQUIRE_OIDC is on but no OpenID Connect provider"):
         call_command("check")
+
+
+def test_staff_find_their_two_factor_settings_from_the_admins_account_page(client, course_owner):
+    log_in(client, course_owner)
+
+    page = client.get("/admin/account/", **SWEDISH).content.decode()
+
+    assert 'href="/sv/accounts/2fa/"' in page
+    assert "Tvåfaktorsautentisering" in page
