@@ -81,6 +81,11 @@ def test_posting_a_password_to_the_admin_login_logs_nobody_in(client, course_own
     assert client.get("/admin/", **SWEDISH).status_code == 302
 
 
+def test_the_admin_has_no_password_reset_of_its_own(client, site):
+    # allauth's (rate-limited) reset is the only one.
+    assert client.get("/admin/password_reset/", **SWEDISH).status_code == 404
+
+
 def test_a_course_owner_logs_in_through_the_sites_login_and_reaches_the_admin(client, course_owner):
     response = log_in(client, course_owner)
 
