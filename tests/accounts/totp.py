@@ -12,3 +12,11 @@ def totp(secret, at=None):
     digest = hmac.new(base64.b32decode(secret, casefold=True), struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
     return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def fresh_totp(secret, margin=5):
+    """A code with at least `margin` seconds left to live: allauth accepts only the current 30-second step, and a
+    code typed at the very end of one would be refused by the time it arrives."""
+    if 30 - time.time() % 30 < margin:
+        time.sleep(30 - time.time() % 30 + 0.1)
+    return totp(secret)
