@@ -23,7 +23,7 @@ class AdminEntry(StrEnum):
     MFA_CODE_REQUIRED = "mfa_code_required"  # staff with one, who have not entered a code this session
 
 
-def is_staff(user):
+def may_use_admin(user):
     return user.is_active and user.has_perm("wagtailadmin.access_admin")
 
 
@@ -59,7 +59,7 @@ def entered_second_factor(request):
 def admin_entry_problem(request):
     """None when the logged-in person may use the admin now, otherwise what they must do (an AdminEntry)."""
     user = request.user
-    if not is_staff(user):
+    if not may_use_admin(user):
         return AdminEntry.NO_ACCESS
     if settings.STAFF_REQUIRE_OIDC and not logged_in_through_identity_provider(request):
         return AdminEntry.OIDC_REQUIRED
