@@ -14,6 +14,8 @@ from enrolment import views as enrolment_views
 from enrolment.certificates import verify_route
 
 urlpatterns = [
+    # Before Wagtail's admin URLs: its login form is replaced by the site's (allauth) login.
+    path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", include(wagtailadmin_urls)),
     # Documents go through our view first: participants-only course materials are checked there.
     path("documents/<int:document_id>/<str:document_filename>", enrolment_views.serve_document),

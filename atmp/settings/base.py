@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "django.contrib.auth",
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "atmp.middleware.AdminAccessMiddleware",
     "catalogue.page_cache.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -211,6 +213,18 @@ if os.environ.get("OIDC_CLIENT_ID"):
         ]
     }
 LOGIN_REDIRECT_URL = "/"
+
+# The admin has no login form of its own: /admin/login/ sends people to allauth's, with its rate limits, e-mail
+# verification and second factor (accounts/services.py decides who may enter and what they must have done).
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's reset (rate-limited) is the only one
+# Second factor: authenticator apps (TOTP), with recovery codes for a lost phone.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "ATMP Courses")
+# Staff (everyone who may use the admin) must have logged in with a second factor ...
+STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA")
+# ... or through the region's identity provider above (its provider_id), not with a password.
+STAFF_REQUIRE_OIDC = env_bool("STAFF_REQUIRE_OIDC")
+STAFF_OIDC_PROVIDER_ID = os.environ.get("OIDC_PROVIDER_ID", "region")
 
 # E-mail
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ATMP Courses <kurser@atmp-centrum.se>")
