@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run serve worker migrate demo test test-fast lint format messages bench clean
+.PHONY: help install install-dev run serve worker migrate demo backup restore test test-fast lint format messages bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,13 @@ run: demo ## Install, migrate, load demo content, then serve on http://127.0.0.1
 
 worker: install ## Run only the Celery worker with beat (for a second terminal)
 	$(BIN)/celery -A atmp worker --beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+backup: install ## Back up the database, documents and images into one archive under var/backups/
+	$(MANAGE) backup
+
+restore: install ## Restore a backup into an EMPTY database: make restore FILE=var/backups/atmp-backup-....tar.gz
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/atmp-backup-YYYYmmdd-HHMMSS.tar.gz"; exit 2; }
+	$(MANAGE) restore "$(FILE)"
 
 test: install-dev ## Run the whole test suite (services skip unless DATABASE_URL/REDIS_URL/Chromium exist)
 	$(BIN)/pytest

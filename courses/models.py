@@ -25,6 +25,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
@@ -34,6 +35,7 @@ from catalogue.page_cache import CachedPageMixin
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, EnrolmentQuestionsBlock
 from .panels import TranslationStatusPanel
+from .storage import document_storage
 
 LANGUAGE_CHOICES = [("sv", _("Swedish")), ("en", _("English"))]
 
@@ -689,6 +691,34 @@ def _iso_duration(delta):
     return text + ("T" + time if time else ("" if days else "T0M"))
 
 
+# --- Documents ----------------------------------------------------------------------------------------
+
+
+class CourseDocument(AbstractDocument):
+    """Wagtail's document, kept where no web server serves it and private until an owner makes it public.
+
+    Who may download it is decided by enrolment.access.document_access: everyone if it is public or attached
+    to a published course as public material, participants if attached as participants-only material,
+    otherwise only the staff of the centre whose collection holds it.
+    """
+
+    file = models.FileField(_("file"), upload_to="documents", storage=document_storage)
+    public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_(
+            "Anyone may download it, also from links in page text. Otherwise only your centre's staff, and "
+            "the participants of courses that offer it as participants-only material."
+        ),
+    )
+
+    admin_form_fields = (*Document.admin_form_fields, "public")
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+
 class CourseMaterial(Orderable):
     """A document or link for a course, public or for participants only (enforced by the enrolment app)."""
 
@@ -699,7 +729,7 @@ class CourseMaterial(Orderable):
     page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="materials")
     title = models.CharField(_("title"), max_length=200)
     document = models.ForeignKey(
-        "wagtaildocs.Document",
+        settings.WAGTAILDOCS_DOCUMENT_MODEL,
         verbose_name=_("document"),
         null=True,
         blank=True,

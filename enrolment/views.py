@@ -208,13 +208,15 @@ def reset_calendar_token(request):
 
 
 def serve_document(request, document_id, document_filename):
-    """Wagtail's document view, with participants-only course materials guarded (also by direct URL)."""
+    """Wagtail's document view behind enrolment.access.document_access: the only way to a document's file."""
     document = get_object_or_404(get_document_model(), pk=document_id)
     decision = access.document_access(request.user, document)
     if decision == access.LOGIN:
         return redirect_to_login(request.get_full_path())
     if decision == access.DENY:
         return _private(HttpResponseForbidden(_("This document is for the course’s participants only.")))
+    if decision == access.HIDDEN:
+        raise Http404  # a private document nobody has published: not even its existence is told
     response = wagtail_serve_document(request, document_id, document_filename)
     if decision == access.PRIVATE:
         _private(response)

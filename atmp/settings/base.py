@@ -1,10 +1,12 @@
 """Settings shared by every environment. Everything that differs between machines comes from the environment."""
 
+import json
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -152,10 +154,50 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# Course documents are private: kept outside MEDIA_ROOT and served only by the checked view (courses/storage.py).
+DOCUMENTS_ROOT = Path(os.environ.get("DOCUMENTS_ROOT", VAR_DIR / "documents"))
+
+
+def storages_from_env(staticfiles_backend="django.contrib.staticfiles.storage.StaticFilesStorage"):
+    """Django's STORAGES: images in MEDIA_ROOT, documents in DOCUMENTS_ROOT or an S3-compatible bucket
+    (DOCUMENTS_STORAGE=s3), and any alias replaced by the JSON in the STORAGES variable."""
+    documents = {"BACKEND": "courses.storage.PrivateFileSystemStorage"}
+    kind = os.environ.get("DOCUMENTS_STORAGE", "filesystem").strip().lower()
+    if kind == "s3":
+        # Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3 itself.
+        documents = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+                "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+                "location": os.environ.get("AWS_LOCATION", ""),
+                # Never public: files are read by the checked view, never linked to directly.
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+        if not documents["OPTIONS"]["bucket_name"]:
+            raise ImproperlyConfigured("DOCUMENTS_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    elif kind != "filesystem":
+        raise ImproperlyConfigured(f"DOCUMENTS_STORAGE must be 'filesystem' or 's3', not {kind!r}.")
+    result = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": staticfiles_backend},
+        "documents": documents,
+    }
+    try:
+        overrides = json.loads(os.environ.get("STORAGES") or "{}")
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"STORAGES must be a JSON object of storage aliases: {error}") from None
+    if not isinstance(overrides, dict):
+        raise ImproperlyConfigured("STORAGES must be a JSON object of storage aliases.")
+    result.update(overrides)
+    return result
+
+
+STORAGES = storages_from_env()
 
 # Wagtail
 WAGTAIL_SITE_NAME = "ATMP Courses"
@@ -164,6 +206,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "catalogue.search_backend"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip", "mp4"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # every download goes through Django, so privacy rules apply
+WAGTAILDOCS_DOCUMENT_MODEL = "courses.CourseDocument"  # private storage and a "public" flag
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
