@@ -110,12 +110,8 @@ class TolerantRedisCacheClient(RedisCacheClient):
                 health.logged_at = now
                 misses, health.misses = health.misses, 0
         if due:
-            logger.warning(
-                "Cache unavailable (%s: %s); serving without it, %d operations missed since the last report",
-                type(error).__name__,
-                error,
-                misses,
-            )
+            since = f", {misses} operations missed since the last report" if misses else ""
+            logger.warning("Cache unavailable (%s: %s); serving without it%s", type(error).__name__, error, since)
 
     def _recovered(self):
         health = self._health
