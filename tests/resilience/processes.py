@@ -158,7 +158,7 @@ def collected_static():
     return _static_root
 
 
-def test_database_url(port=None):
+def shared_database_url(port=None):
     """The test database, as other processes reach it (through a proxy on `port` if given)."""
     db = connection.settings_dict
     return f"postgres://{db['USER']}@{HOST}:{port or db['PORT'] or 5432}/{db['NAME']}"
