@@ -142,7 +142,8 @@ def test_with_redis_stopped_the_site_serves_logs_in_enrols_and_mails_once_when_i
             assert waiting >= 4  # confirmations, cancellations, the waiting list: all in the outbox
             log = web.log_tail(lines=100_000)
             assert log.count("Cache unavailable") <= 2  # once per worker process per minute, not per request
-            assert "Traceback" not in log
+            tracebacks = [line[:300] for line in log.splitlines() if "Traceback" in line]
+            assert tracebacks == []
 
             redis_server.start()  # empty, as after a restart
 
@@ -156,8 +157,9 @@ def test_with_redis_stopped_the_site_serves_logs_in_enrols_and_mails_once_when_i
 
             # Redis is back: Anna is still logged in, and the page cache works again.
             assert anna_visits.get("/sv/my-courses/").status_code == 200
-            anonymous.get(course_url)
-            assert anonymous.get(course_url).headers.get("X-Page-Cache") == "hit"
+            # (Each worker first deletes the keys its writes missed during the outage: the first pages may miss.)
+            cached = [anonymous.get(course_url).headers.get("X-Page-Cache") for _ in range(4)]
+            assert cached[-1] == "hit", cached
             assert "Cache available again" in web.log_tail(lines=100_000)
     finally:
         worker.stop()
