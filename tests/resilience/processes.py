@@ -390,6 +390,22 @@ def form_fields(html, form_marker):
     return fields
 
 
+PASSWORD = "Kurs-lösenord-2026"
+
+
+def person(email_address, **fields):
+    """Someone who may enrol and can log in with PASSWORD on production settings."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+
+    from tests.enrolment.conftest import make_participant
+
+    user = make_participant(email=email_address, **fields)
+    # Production checks passwords with PBKDF2 (the tests' own settings hash with MD5, which it does not know).
+    user.password = make_password(PASSWORD, hasher=PBKDF2PasswordHasher())
+    user.save(update_fields=["password"])
+    return user
+
+
 def session_for(user):
     """A session key for `user`, logged in as Django's login() leaves it, written to the database only."""
     from django.contrib.sessions.backends.db import SessionStore

@@ -9,18 +9,18 @@ import collections
 import time
 
 import pytest
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 
 from courses.factories import OccasionFactory, create_course
 from enrolment.models import Enrolment, OutboxMessage
-from tests.enrolment.conftest import make_participant
 
 from .processes import (
+    PASSWORD,
     Visitor,
     WorkerProcess,
     base_env,
     collected_static,
     gunicorn,
+    person,
     session_for,
     shared_database_url,
     wait_until,
@@ -28,16 +28,7 @@ from .processes import (
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Kurs-lösenord-2026"
 TITLE = "CAR-T-cellsbehandling för sjuksköterskor"
-
-
-def person(email_address, **fields):
-    # Production checks passwords with PBKDF2 (the tests' own settings hash with MD5).
-    user = make_participant(email=email_address, **fields)
-    user.password = make_password(PASSWORD, hasher=PBKDF2PasswordHasher())
-    user.save(update_fields=["password"])
-    return user
 
 
 def env_for(redis_server, smtp_sink, tmp_path, **extra):
