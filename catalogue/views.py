@@ -22,7 +22,7 @@ def health(request):
         checks["database"] = f"error: {type(error).__name__}"
     try:
         with celery_app.connection_for_write() as broker:
-            broker.ensure_connection(max_retries=1, timeout=2)
+            broker.ensure_connection(max_retries=1, interval_start=0, timeout=2)
         checks["broker"] = "ok"
     except Exception as error:  # noqa: BLE001
         checks["broker"] = f"error: {type(error).__name__}"

@@ -242,8 +242,10 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # Publishing happens inside web requests (after an enrolment commits): an unreachable broker must fail in
     # well under a second. enqueue() also publishes with retry=False. The worker keeps reconnecting as usual.
+    # max_retries=0: kombu would otherwise keep retrying for the connection timeout, sleeping 2 s in between.
+    # (The worker's reconnect loop has its own settings: broker_connection_retry, broker_connection_max_retries.)
     CELERY_BROKER_CONNECTION_TIMEOUT = 1
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "max_retries": 0}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
