@@ -193,7 +193,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-# allauth's default rate limits apply (login failures, sign-ups, password resets); they need a shared cache.
+# allauth's default rate limits apply (login failures, sign-ups, password resets); they need a shared cache. While
+# Redis is unreachable they count in each web process instead (atmp/cache.py): still limits, not shared ones.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
