@@ -32,7 +32,8 @@ RETRY_AFTER_SECONDS = 10
 
 
 def database_unavailable(exception):
-    """True for the errors of a database that is restarting or unreachable (not of a bad query)."""
+    """True for errors worth trying again: a database restarting or unreachable, a deadlock or a timeout (DB-API
+    OperationalError/InterfaceError); a bad query (ProgrammingError, IntegrityError) is a bug and stays a 500."""
     from django.db import InterfaceError, OperationalError
 
     return isinstance(exception, InterfaceError | OperationalError)

@@ -202,7 +202,7 @@ def gunicorn(env, workers=2):
         yield server
     finally:
         server.stop()
-        server.log.close()
+        server.discard_log()  # kept (and its path printed) when it holds tracebacks
 
 
 class WorkerProcess:
