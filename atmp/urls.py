@@ -59,4 +59,4 @@ urlpatterns += i18n_patterns(
 )
 
 handler404 = "catalogue.views.page_not_found"
-handler500 = "catalogue.views.server_error"
+handler500 = "atmp.views.server_error"

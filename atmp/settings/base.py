@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "atmp.middleware.DatabaseUnavailableMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "atmp.middleware.AdminAccessMiddleware",
     "catalogue.page_cache.PageCacheMiddleware",
@@ -131,8 +132,22 @@ AUTHENTICATION_BACKENDS = [
 
 # Redis is optional: without it the cache is per process and Celery uses an embedded broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis only accelerates: PostgreSQL holds the truth. With Redis unreachable the cache answers "miss" (atmp/cache.py),
+# sessions come from the database, and enqueueing fails fast (the outbox sweep sends what waited).
+REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.25"))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "atmp.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                "RETRY_SECONDS": 1,
+                "LOG_INTERVAL_SECONDS": int(os.environ.get("CACHE_ERROR_LOG_INTERVAL_SECONDS", "60")),
+            },
+        }
+    }
     # Sessions read from Redis, written through to the database: one query less on every request.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -224,7 +239,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-# allauth's default rate limits apply (login failures, sign-ups, password resets); they need a shared cache.
+# allauth's default rate limits apply (login failures, sign-ups, password resets); they need a shared cache. While
+# Redis is unreachable they count in each web process instead (atmp/cache.py): still limits, not shared ones.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
@@ -283,6 +299,12 @@ EMAIL_TIMEOUT = 20
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # Publishing happens inside web requests (after an enrolment commits): an unreachable broker must fail in
+    # well under a second. enqueue() also publishes with retry=False. The worker keeps reconnecting as usual.
+    # max_retries=0: kombu would otherwise keep retrying for the connection timeout, sleeping 2 s in between.
+    # (The worker's reconnect loop has its own settings: broker_connection_retry, broker_connection_max_retries.)
+    CELERY_BROKER_CONNECTION_TIMEOUT = 1
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "max_retries": 0}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -299,7 +321,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "enrolment.tasks.sweep_outbox", "schedule": 60.0},
+    "sweep-outbox": {
+        "task": "enrolment.tasks.sweep_outbox",
+        "schedule": float(os.environ.get("NOTIFICATION_SWEEP_INTERVAL_SECONDS", "60")),
+    },
     "expire-offers": {"task": "enrolment.tasks.expire_offers", "schedule": 60.0},
     "queue-reminders": {"task": "enrolment.tasks.queue_reminders", "schedule": 300.0},
     "queue-follow-ups": {"task": "enrolment.tasks.queue_follow_ups", "schedule": 3600.0},
