@@ -186,6 +186,7 @@ def base_env(*, database_url, redis_url, **extra):
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "MEDIA_ROOT": settings.MEDIA_ROOT,
+            "DOCUMENTS_ROOT": settings.DOCUMENTS_ROOT,
             "PYTHONPATH": str(REPO),
             "CELERY_SKIP_CHECKS": "1",
         }

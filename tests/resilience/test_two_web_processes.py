@@ -35,7 +35,8 @@ def two_web_processes(redis_server, tmp_path):
     env = base_env(
         database_url=shared_database_url(),
         redis_url=redis_server.url,
-        MEDIA_ROOT=tmp_path / "documents",  # the shared volume
+        MEDIA_ROOT=tmp_path / "media",  # the shared volumes: images and, private, documents
+        DOCUMENTS_ROOT=tmp_path / "documents",
         PAGE_CACHE_SECONDS=300,  # long enough that only an invalidation can explain a fresh page
     )
     with contextlib.ExitStack() as stack:
