@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "catalogue.page_cache.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "atmp.middleware.TranslationScopeMiddleware",
 ]
 
 ROOT_URLCONF = "atmp.urls"
