@@ -1,9 +1,9 @@
-"""Django's LocaleMiddleware, minus its redirect of unknown paths outside the language-prefixed site; the scope check
-in front of wagtail-localize's admin views."""
+"""Django's LocaleMiddleware, minus its redirect of unknown paths outside the language-prefixed site;
+the scope check in front of the admin's views."""
 
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
-from courses import translation_access
+from atmp import admin_scope
 
 # These live outside /sv/ and /en/: a 404 there is a 404, not a hint to try /sv/admin/...
 UNPREFIXED = ("/admin/", "/documents/", "/api/", "/calendar/", "/health/", "/static/", "/media/", "/dev/", "/i18n/")
@@ -21,9 +21,9 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         return getattr(request, "LANGUAGE_CODE", "sv")
 
 
-class TranslationScopeMiddleware:
-    """Every wagtail-localize admin URL that names a page, snippet or translation passes courses.translation_access
-    first: wagtail-localize itself checks only a global permission, not whose page it is."""
+class AdminScopeMiddleware:
+    """Every admin URL that names an object passes atmp.admin_scope first: some of Wagtail's and wagtail-localize's
+    views check a permission on the model, not on whose object it is."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -33,9 +33,9 @@ class TranslationScopeMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or translation_access.NAMESPACE not in match.namespaces:
+        if match is None or not view_kwargs or not request.path_info.startswith("/admin/"):
             return None
         if not request.user.is_authenticated:
             return None  # the admin's own login redirect follows
-        translation_access.check(request.user, view_kwargs)
+        admin_scope.check(request.user, match, view_kwargs)
         return None

@@ -2,7 +2,7 @@
 
 wagtail-localize checks only its global `submit_translation` permission on its submit and update views, which says
 nothing about which pages: every one of its admin URLs that names an object passes through `check` first
-(atmp.middleware.TranslationScopeMiddleware), which finds the page or snippet behind the URL and asks Wagtail
+(atmp.admin_scope), which finds the page or snippet behind the URL and asks Wagtail
 whether the user may edit it. A centre's course owners may edit only their centre's pages (courses.centres), so
 they translate only those.
 """

@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "catalogue.page_cache.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "atmp.middleware.TranslationScopeMiddleware",
+    "atmp.middleware.AdminScopeMiddleware",
 ]
 
 ROOT_URLCONF = "atmp.urls"
