@@ -26,6 +26,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.models import EditingSession
+from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import Document
 from wagtail.models import GroupApprovalTask, Page, Site, UploadedFile, Workflow, WorkflowTask
@@ -258,9 +259,8 @@ def walk(users, urls, allowed=()):
             failures.append(f"{role}: {method.upper()} {url} raised {error!r}")
             continue
         if not refused(response):
-            failures.append(
-                f"{role}: {method.upper()} {url} answered {response.status_code} {response.get('Location', '')}"
-            )
+            answer = f"{response.status_code} {response.get('Location', '')}".strip()
+            failures.append(f"{role}: {method.upper()} {url} answered {answer}")
         if changed:
             failures.append(f"{role}: {method.upper()} {url} changed {', '.join(changed)}")
     return failures
@@ -405,3 +405,117 @@ def test_no_admin_url_opens_or_changes_another_centres_object(uppsala, outsiders
     failures = walk(outsiders, urls, allowed=HELPERS_OWN_WORK)
 
     assert not failures, "\n".join(failures)
+
+
+# --- Bulk actions: the ids are in the query string ----------------------------------------------------------
+
+BULK_KINDS = {
+    "wagtailcore.page": PAGES,
+    "wagtaildocs.document": ["document"],
+    "wagtailimages.image": ["image"],
+    "accounts.user": ["user"],
+    "courses.centre": ["courses.centre"],
+    "courses.topic": ["courses.topic"],
+    "courses.audience": ["courses.audience"],
+}
+
+
+def bulk_urls(objects):
+    """(url, name) for every registered bulk action on one of Uppsala's objects; and the models not mapped."""
+    urls, unmapped = [], []
+    for app_label, models in bulk_action_registry.actions.items():
+        for model_name, actions in models.items():
+            kinds = BULK_KINDS.get(f"{app_label}.{model_name}")
+            if kinds is None:
+                unmapped.append(f"{app_label}.{model_name}")
+                continue
+            for action, kind in itertools.product(actions, kinds):
+                url = reverse("wagtail_bulk_action", args=[app_label, model_name, action])
+                urls.append((f"{url}?id={objects[kind]}&next=/admin/", "wagtail_bulk_action"))
+    return urls, unmapped
+
+
+def test_no_bulk_action_touches_another_centres_object(uppsala, outsiders):
+    urls, unmapped = bulk_urls(uppsala)
+
+    assert unmapped == [], "Map these models in BULK_KINDS"
+    assert len(urls) >= 10
+    failures = walk(outsiders, urls)
+
+    assert not failures, "\n".join(failures)
+
+
+# --- Negative controls: the walker finds the holes when the scoping is taken away ---------------------------
+
+
+def test_the_walker_reports_views_that_skip_the_admin_scope_gate(uppsala, outsiders, monkeypatch):
+    from atmp import admin_scope
+
+    monkeypatch.setattr(admin_scope, "check", lambda user, match, kwargs: None)
+    gated = ("wagtail_localize:", "wagtailadmin_api")
+    urls, _unmapped = object_urls(uppsala, names=lambda name: name.startswith(gated))
+
+    failures = walk({"course owner, Skåne": outsiders["course owner, Skåne"]}, urls)
+
+    submit = reverse("wagtail_localize:submit_page_translation", args=[uppsala["page"]])
+    update = reverse("wagtail_localize:update_translations", args=[uppsala["translation_source"]])
+    document = reverse("wagtailadmin_api:documents:detail", args=[uppsala["document"]])
+    assert f"course owner, Skåne: GET {submit} answered 200" in failures
+    assert f"course owner, Skåne: GET {update} answered 200" in failures
+    assert f"course owner, Skåne: GET {document} answered 200" in failures
+
+
+def test_the_walker_reports_participant_views_that_are_not_scoped_by_centre(uppsala, outsiders, monkeypatch):
+    from courses.models import Occasion
+    from enrolment import access
+
+    monkeypatch.setattr(access, "occasions_for", lambda user, purpose=access.MANAGE: Occasion.objects.all())
+    urls, _unmapped = object_urls(uppsala, names=lambda name: name.startswith(("enrolments:", "occasions:")))
+
+    failures = walk({"course owner, Skåne": outsiders["course owner, Skåne"]}, urls)
+
+    inspect = reverse("enrolments:inspect", args=[uppsala["enrolment"]])
+    cancel = reverse("enrolments:act", args=[uppsala["enrolment"], "cancel"])
+    assert f"course owner, Skåne: GET {inspect} answered 200" in failures
+    assert any(line.startswith(f"course owner, Skåne: POST {cancel} changed") for line in failures)
+
+
+# --- What Uppsala's own course owner still does --------------------------------------------------------------
+
+
+@pytest.fixture
+def owner_client(client, uppsala):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(pk=uppsala["user"]))
+    return client
+
+
+def test_a_course_owner_still_translates_explores_and_chooses_their_own_centres_pages(owner_client, uppsala):
+    for url in [
+        reverse("wagtail_localize:submit_page_translation", args=[uppsala["page"]]),
+        reverse("wagtail_localize:update_translations", args=[uppsala["translation_source"]]),
+        reverse("wagtailadmin_explore", args=[uppsala["centre_page"]]),
+        reverse("wagtailadmin_pages:edit", args=[uppsala["page_en"]]),
+        reverse("wagtailadmin_api:documents:detail", args=[uppsala["document"]]),
+    ]:
+        assert owner_client.get(url).status_code == 200, url
+
+
+def test_the_participants_name_opens_the_inspect_view_with_answers_and_local_times(owner_client, uppsala):
+    from courses.models import Occasion
+
+    start = dt.datetime(2030, 1, 15, 8, 0, tzinfo=dt.UTC)
+    Occasion.objects.filter(pk=uppsala["occasion"]).update(start=start, end=start + dt.timedelta(hours=7))
+    enrolment = Enrolment.objects.get(pk=uppsala["enrolment"])
+    enrolment.answers = {"q1": {"question": "Vilken avdelning arbetar du på?", "answer": "Hematologen"}}
+    enrolment.save()
+
+    listing = owner_client.get(reverse("enrolments:index")).content.decode()
+    inspect_url = reverse("enrolments:inspect", args=[enrolment.pk])
+    page = owner_client.get(inspect_url).content.decode()
+
+    assert f'href="{inspect_url}"' in listing
+    assert "/admin/enrolments/edit/" not in listing and "/admin/enrolments/delete/" not in listing
+    assert "Vilken avdelning arbetar du på?: Hematologen" in page
+    assert "2030-01-15 09:00" in page  # 08.00 UTC is 09.00 in Stockholm
