@@ -3,11 +3,13 @@
 Course owners have page and collection permissions on their own centre only (courses.centres), and the admin's
 own views mostly ask about the object. Some do not: wagtail-localize's submit and update views check a global
 permission; the explorer, "move" confirmation, workflow dialogs and the admin API's document and image details
-answer any page, document or image id; choosers return any snippet or task. `check` finds the object behind such
+answer any page, document or image id; choosers return any snippet or task; bulk actions list any object by
+title. `check` finds the object behind such
 a URL's arguments and refuses (403) unless the user may work on it. tests/test_admin_scope.py walks every admin
 URL with another centre's objects, so a view this misses fails there.
 """
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from wagtail.admin.models import EditingSession
@@ -90,8 +92,31 @@ def _check_editing_session(user, match, kwargs):
         raise Http404
 
 
-def check(user, match, kwargs):
-    """Raise PermissionDenied or Http404 unless `user` may work on every object the admin URL names."""
+def _check_bulk(user, match, kwargs, ids):
+    """Bulk actions take their ids from the query string; their confirmation page would list another centre's
+    objects by title as "no permission", so each must be the user's before the view runs."""
+    if match.url_name != "wagtail_bulk_action":
+        return
+    try:
+        model = apps.get_model(kwargs["app_label"], kwargs["model_name"])
+    except LookupError as error:
+        raise Http404 from error
+    ids = [pk for pk in ids if pk != "all"]  # "all" is the listing's own, already scoped, selection
+    if not all(pk.isdigit() for pk in ids):
+        raise Http404
+    for instance in model._default_manager.filter(pk__in=ids):
+        if isinstance(instance, Page):
+            allowed = may_explore(user, instance)
+        else:
+            allowed = policy_registry.get(instance).user_has_any_permission_for_instance(user, ANY_ACTION, instance)
+        if not allowed:
+            raise PermissionDenied
+
+
+def check(user, match, kwargs, query_ids=()):
+    """Raise PermissionDenied or Http404 unless `user` may work on every object the admin URL names (in its path,
+    or as `id` in the query string of a bulk action)."""
+    _check_bulk(user, match, kwargs, list(query_ids))
     if translation_access.NAMESPACE in match.namespaces:
         translation_access.check(user, kwargs)
         return

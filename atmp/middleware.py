@@ -37,5 +37,5 @@ class AdminScopeMiddleware:
             return None
         if not request.user.is_authenticated:
             return None  # the admin's own login redirect follows
-        admin_scope.check(request.user, match, view_kwargs)
+        admin_scope.check(request.user, match, view_kwargs, request.GET.getlist("id"))
         return None
