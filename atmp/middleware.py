@@ -1,7 +1,9 @@
 """Django's LocaleMiddleware, minus its redirect of unknown paths outside the language-prefixed site;
 the scope check in front of the admin's views."""
 
+from django.core.exceptions import PermissionDenied
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from wagtail.admin.auth import permission_denied
 
 from atmp import admin_scope
 
@@ -37,5 +39,9 @@ class AdminScopeMiddleware:
             return None
         if not request.user.is_authenticated:
             return None  # the admin's own login redirect follows
-        admin_scope.check(request.user, match, view_kwargs, request.GET.getlist("id"))
+        try:
+            admin_scope.check(request.user, match, view_kwargs, request.GET.getlist("id"))
+        except PermissionDenied:
+            # Wagtail's own answer: back to the dashboard with "Sorry, you do not have permission" (403 for scripts).
+            return permission_denied(request)
         return None
