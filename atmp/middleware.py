@@ -1,14 +1,17 @@
-"""Project middleware: the locale without redirects outside the language-prefixed site; the gate in front of
-the admin; a 503 page when the database is unreachable."""
+"""Project middleware: the locale without redirects outside the language-prefixed site; the gates in front of
+the admin (who may enter; which objects they may touch); a 503 page when the database is unreachable."""
 
 import logging
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.template import loader
 from django.utils import translation
+from wagtail.admin.auth import permission_denied
 
 from accounts.views import admin_gate
+from atmp import admin_scope
 
 logger = logging.getLogger(__name__)
 
@@ -97,4 +100,28 @@ class DatabaseUnavailableMiddleware:
         if database_unavailable(exception):
             logger.warning("Database unavailable (%s: %s) for %s", type(exception).__name__, exception, request.path)
             return service_unavailable(request)
+        return None
+
+
+class AdminScopeMiddleware:
+    """Every admin URL that names an object passes atmp.admin_scope first: some of Wagtail's and wagtail-localize's
+    views check a permission on the model, not on whose object it is."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or not view_kwargs or not request.path_info.startswith("/admin/"):
+            return None
+        if not request.user.is_authenticated:
+            return None  # the admin's own login redirect follows
+        try:
+            admin_scope.check(request.user, match, view_kwargs, request.GET.getlist("id"))
+        except PermissionDenied:
+            # Wagtail's own answer: back to the dashboard with "Sorry, you do not have permission" (403 for scripts).
+            return permission_denied(request)
         return None

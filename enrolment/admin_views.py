@@ -20,7 +20,7 @@ from functools import lru_cache
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import quote, unquote
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, When
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -31,6 +31,7 @@ from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
@@ -50,11 +51,14 @@ REGION_NAMES = dict(REGIONS)
 
 
 class CentreScopedPolicy(BasePermissionPolicy):
-    """Who may open the organisers' lists at all: network admins and course owners. What they then see is
-    scoped by centre in each view's queryset; nothing here can add or delete rows."""
+    """Who may open the organisers' lists: network admins and course owners, and for one enrolment or occasion
+    only those who manage its centre. Every question Wagtail asks about an instance, or about which instances,
+    is answered from `access.occasions_for(user)`; nothing here can add or delete rows."""
+
+    ACTIONS = {"view", "change", "export"}
 
     def user_has_permission(self, user, action):
-        return action in {"view", "change", "export"} and access.may_handle_any(user, access.MANAGE)
+        return action in self.ACTIONS and access.may_handle_any(user, access.MANAGE)
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
@@ -67,7 +71,12 @@ class CentreScopedPolicy(BasePermissionPolicy):
         return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
 
     def instances_user_has_any_permission_for(self, user, actions):
-        return self.model.objects.none()
+        if not self.user_has_any_permission(user, actions):
+            return self.model.objects.none()
+        occasions = access.occasions_for(user)
+        if self.model is Occasion:
+            return occasions
+        return self.model.objects.filter(occasion__in=occasions)
 
     def users_with_any_permission(self, actions):
         raise NotImplementedError
@@ -76,6 +85,39 @@ class CentreScopedPolicy(BasePermissionPolicy):
 # Registered for the models, as Wagtail asks, so every admin view of them (and the menu) uses it.
 register_permission_policy(Enrolment, CentreScopedPolicy(Enrolment), exact_class=True)
 register_permission_policy(Occasion, CentreScopedPolicy(Occasion), exact_class=True)
+
+
+class OnlyTheseViews:
+    """A viewset that registers only the views in `views`, and links to no other.
+
+    Wagtail's generated views (add, edit, delete, copy, history, usage) ask the permission policy about the model,
+    not the object, and load it by id from the whole table: whatever an organiser does not need is not there at
+    all, so no id of another centre's row can reach one. tests/enrolment/test_admin_scope.py walks every admin URL.
+    """
+
+    views = ("index", "index_results", "inspect")
+    GENERATED = ("add", "edit", "delete", "copy", "history", "usage", "inspect", "reorder")
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        for name in self.GENERATED:
+            if name not in self.views:
+                view_kwargs[f"{name}_url_name"] = None
+        return view_kwargs
+
+    def get_urlpatterns(self):
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name in self.views]
+
+    @property
+    def url_finder_class(self):
+        # Links from the history report and log entries go to the inspect view, or nowhere.
+        inspect = self.get_url_name("inspect") if "inspect" in self.views else None
+
+        class URLFinder(ModelAdminURLFinder):
+            def construct_edit_url(self, instance):
+                return reverse(inspect, args=[quote(instance.pk)]) if inspect else None
+
+        return URLFinder
 
 
 # --- Filters ------------------------------------------------------------------------------------------
@@ -429,7 +471,7 @@ class ParticipantIndexView(IndexView):
         return response
 
 
-class ParticipantViewSet(ModelViewSet):
+class ParticipantViewSet(OnlyTheseViews, ModelViewSet):
     """Every enrolment of the courses the user manages: filter, search, export, and act on one person."""
 
     model = Enrolment
@@ -449,7 +491,6 @@ class ParticipantViewSet(ModelViewSet):
     search_backend_name = None  # enrolments are not in the search index: the database searches
     inspect_view_enabled = True
     inspect_view_fields = ["user", "occasion", "status", "answers", "message", "created_at", "updated_at"]
-    create_view_enabled = False
     index_view_class = ParticipantIndexView
     form_fields = []
     # Enrolments reference nothing editors need a usage count for; indexing them would run inside the seat lock.
@@ -590,8 +631,10 @@ class OccasionFilterSet(WagtailFilterSet):
         return queryset.filter(course__translation_key=course.translation_key)
 
 
-class OccasionAdminViewSet(ModelViewSet):
+class OccasionAdminViewSet(OnlyTheseViews, ModelViewSet):
     """The occasions of the user's centres, with their seats and the organiser's tools for each."""
+
+    views = ("index", "index_results")
 
     model = Occasion
     icon = "date"
@@ -609,7 +652,6 @@ class OccasionAdminViewSet(ModelViewSet):
     search_fields = ["course__title", "city", "venue"]
     search_backend_name = None
     index_view_class = OccasionIndexView
-    create_view_enabled = False
     inspect_view_enabled = False
     form_fields = []
     add_to_reference_index = False
@@ -621,8 +663,7 @@ class OccasionAdminViewSet(ModelViewSet):
     def get_urlpatterns(self):
         # Occasions are edited on their course page; here only the organiser's tools.
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
+            *super().get_urlpatterns(),
             path("<int:pk>/sign-in-sheet/", self.sign_in_sheet_view, name="sign_in_sheet"),
             path("<int:pk>/message/", self.message_view, name="message"),
             path("<int:pk>/capacity/", self.capacity_view, name="capacity"),

@@ -11,6 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
 from . import access
+from .admin_views import OnlyTheseViews
 from .models import Enrolment, OutboxMessage
 
 
@@ -71,8 +72,9 @@ class OutboxIndexView(IndexView):
         return buttons
 
 
-class OutboxViewSet(ModelViewSet):
-    """E-mail sent or waiting, per occasion and per person, with the reason when it failed."""
+class OutboxViewSet(OnlyTheseViews, ModelViewSet):
+    """E-mail sent or waiting, per occasion and per person, with the reason when it failed: read and sent again,
+    never edited, copied or deleted."""
 
     model = OutboxMessage
     icon = "mail"
@@ -83,7 +85,6 @@ class OutboxViewSet(ModelViewSet):
     list_filter = ["status", "kind"]
     search_fields = ["email", "key"]
     inspect_view_enabled = True
-    create_view_enabled = False
     index_view_class = OutboxIndexView
     form_fields = []
     add_to_reference_index = False

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "atmp.middleware.AdminAccessMiddleware",
     "catalogue.page_cache.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "atmp.middleware.AdminScopeMiddleware",
 ]
 
 ROOT_URLCONF = "atmp.urls"
