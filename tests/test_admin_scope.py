@@ -28,7 +28,7 @@ from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.models import EditingSession
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.documents.models import Document
+from wagtail.documents import get_document_model
 from wagtail.models import GroupApprovalTask, Page, Site, UploadedFile, Workflow, WorkflowTask
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
@@ -311,6 +311,7 @@ def uppsala(site, locale_en, django_capture_on_commit_callbacks):
     workflow_state = workflow.start(course, uppsala_owner)
 
     collection = centre_collection(uppsala)
+    Document = get_document_model()  # noqa: N806 (the model, named as Wagtail names it)
     document = Document.objects.create(
         title="Uppsalas kompendium", file=ContentFile(b"%PDF-1.4", name="kompendium.pdf"), collection=collection
     )
@@ -412,6 +413,7 @@ def test_no_admin_url_opens_or_changes_another_centres_object(uppsala, outsiders
 BULK_KINDS = {
     "wagtailcore.page": PAGES,
     "wagtaildocs.document": ["document"],
+    "courses.coursedocument": ["document"],
     "wagtailimages.image": ["image"],
     "accounts.user": ["user"],
     "courses.centre": ["courses.centre"],
