@@ -76,8 +76,11 @@ class NextAttemptColumn(Column):
         if not instance.next_attempt_at:
             return ""
         when = formatting.format_datetime(instance.next_attempt_at)
-        if instance.next_attempt_at <= timezone.now():
+        wait = instance.next_attempt_at - timezone.now()
+        if wait.total_seconds() <= 0:
             return when
+        if wait.total_seconds() < 60:
+            return _("%(time)s (in under a minute)") % {"time": when}
         return _("%(time)s (in %(duration)s)") % {"time": when, "duration": timeuntil(instance.next_attempt_at)}
 
 

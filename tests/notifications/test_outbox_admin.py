@@ -91,3 +91,13 @@ def test_the_outbox_sorts_by_next_attempt(client, waiting_message):
     response = client.get(OUTBOX, {"ordering": "next_attempt_at"})
 
     assert response.status_code == 200
+
+
+def test_a_retry_within_the_minute_says_so_in_swedish(client, waiting_message):
+    client.force_login(admin_speaking("sv"))
+    OutboxMessage.objects.filter(pk=waiting_message.pk).update(next_attempt_at=NOW + dt.timedelta(seconds=30))
+
+    with time_machine.travel(NOW, tick=False):
+        text = text_of(client.get(OUTBOX).content.decode())
+
+    assert "20 nov. 2026 kl. 14.03 (om mindre än en minut)" in text
