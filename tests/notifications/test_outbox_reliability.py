@@ -143,7 +143,7 @@ class WorkerProcess:
     database, the tests' broker and the relay; in a session of its own so it can be killed as a group."""
 
     def __init__(self, broker_url, relay, name):
-        db = {key: value or "" for key, value in connection.settings_dict.items() if isinstance(value, str | None)}
+        db = {key: connection.settings_dict[key] or "" for key in ("USER", "PASSWORD", "HOST", "PORT", "NAME")}
         self.name = f"{name}{os.getpid()}@outbox-test"
         self.var_dir = tempfile.mkdtemp(prefix="outbox-worker-")
         self.env = {
