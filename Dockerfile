@@ -8,7 +8,7 @@ ENV PYTHONUNBUFFERED=1 \
     PORT=8000
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext libpq5 curl \
+    && apt-get install -y --no-install-recommends gettext libpq5 curl postgresql-client \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 atmp
 
@@ -21,6 +21,7 @@ COPY --chown=atmp:atmp . .
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
     && SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py compilemessages --ignore=.venv
 
+RUN mkdir -p var/media var/documents var/backups && chown -R atmp:atmp var
 USER atmp
 EXPOSE 8000
 CMD ["sh", "-c", "gunicorn atmp.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips='*'"]

@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run serve worker migrate demo test test-fast lint format messages bench clean
+.PHONY: help install install-dev run serve worker migrate demo backup restore test test-fast lint format messages bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,12 +38,17 @@ demo: migrate ## Load the demo content (idempotent) and print the demo logins
 run: demo ## Install, migrate, load demo content, then serve on http://127.0.0.1:8000 with the task worker
 	@mkdir -p var/broker/processed var/mail
 	@echo "Site: http://$(HOST):$(PORT)/  Admin: http://$(HOST):$(PORT)/admin/  Mail: var/mail/ and http://$(HOST):$(PORT)/dev/mailbox/"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A atmp worker --beat --loglevel=INFO --concurrency=2 --schedule=var/celerybeat-schedule & \
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@$(BIN)/python -m atmp.devserver $(HOST):$(PORT)
 
 worker: install ## Run only the Celery worker with beat (for a second terminal)
 	$(BIN)/celery -A atmp worker --beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+backup: install ## Back up the database, documents and images into one archive under var/backups/
+	$(MANAGE) backup
+
+restore: install ## Restore a backup into an EMPTY database: make restore FILE=var/backups/atmp-backup-....tar.gz
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/atmp-backup-YYYYmmdd-HHMMSS.tar.gz"; exit 2; }
+	$(MANAGE) restore "$(FILE)"
 
 test: install-dev ## Run the whole test suite (services skip unless DATABASE_URL/REDIS_URL/Chromium exist)
 	$(BIN)/pytest

@@ -3,15 +3,19 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
 from catalogue import views as catalogue_views
 from catalogue.api import api_router
+from catalogue.seo import SiteSitemap, icon, robots_txt
 from enrolment import views as enrolment_views
 from enrolment.certificates import verify_route
 
 urlpatterns = [
+    # Before Wagtail's admin URLs: its login form is replaced by the site's (allauth) login.
+    path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", include(wagtailadmin_urls)),
     # Documents go through our view first: participants-only course materials are checked there.
     path("documents/<int:document_id>/<str:document_filename>", enrolment_views.serve_document),
@@ -19,6 +23,11 @@ urlpatterns = [
     path("calendar/<slug:token>.ics", enrolment_views.personal_calendar, name="personal_calendar"),
     path("api/v2/", api_router.urls),
     path("health/", catalogue_views.health, name="health"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": SiteSitemap}}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    # Browsers and feed readers ask for these at the root whatever the page says.
+    path("favicon.ico", icon, {"name": "favicon.ico"}),
+    path("apple-touch-icon.png", icon, {"name": "apple-touch-icon.png"}),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
@@ -50,4 +59,4 @@ urlpatterns += i18n_patterns(
 )
 
 handler404 = "catalogue.views.page_not_found"
-handler500 = "catalogue.views.server_error"
+handler500 = "atmp.views.server_error"

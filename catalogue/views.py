@@ -1,9 +1,8 @@
 """Views outside the page tree: health check and error pages; file-like routes of pages (.ics)."""
 
 from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template import loader
 from wagtail import hooks
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Site
@@ -23,7 +22,7 @@ def health(request):
         checks["database"] = f"error: {type(error).__name__}"
     try:
         with celery_app.connection_for_write() as broker:
-            broker.ensure_connection(max_retries=1, timeout=2)
+            broker.ensure_connection(max_retries=1, interval_start=0, timeout=2)
         checks["broker"] = "ok"
     except Exception as error:  # noqa: BLE001
         checks["broker"] = f"error: {type(error).__name__}"
@@ -65,8 +64,3 @@ def serve_page_file(request, path):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
-
-
-def server_error(request):
-    # No context processors: the error may come from them. The template shows both languages.
-    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -25,6 +25,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
@@ -34,6 +35,7 @@ from catalogue.page_cache import CachedPageMixin
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, EnrolmentQuestionsBlock
 from .panels import TranslationStatusPanel
+from .storage import document_storage
 
 LANGUAGE_CHOICES = [("sv", _("Swedish")), ("en", _("English"))]
 
@@ -640,6 +642,8 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
             "url": full_url,
             "inLanguage": self.language_of_instruction,
             "provider": providers[0] if len(providers) == 1 else providers,
+            # Every course in the network is free for the participant's employer to send them to.
+            "offers": [{"@type": "Offer", "category": "Free", "price": 0, "priceCurrency": "SEK"}],
             "hasCourseInstance": [
                 {
                     "@type": "CourseInstance",
@@ -648,6 +652,16 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
                     "startDate": occasion.start.isoformat(),
                     "endDate": occasion.end.isoformat(),
                     "courseMode": occasion.course_mode,
+                    # Google's Course rich result wants the workload or a schedule; a one-off occasion has both.
+                    "courseWorkload": _iso_duration(occasion.duration),
+                    "courseSchedule": {
+                        "@type": "Schedule",
+                        "startDate": occasion.start.date().isoformat(),
+                        "endDate": occasion.end.date().isoformat(),
+                        "duration": _iso_duration(occasion.duration),
+                        "repeatCount": 1,
+                        "repeatFrequency": "P1D",
+                    },
                     "inLanguage": occasion.language,
                     "eventStatus": "https://schema.org/EventCancelled"
                     if occasion.is_cancelled
@@ -667,6 +681,44 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_json_script_escapes)
 
 
+def _iso_duration(delta):
+    """An ISO 8601 duration (PT7H30M) for schema.org, at minute precision."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    text = "P" + (f"{days}D" if days else "")
+    time = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    return text + ("T" + time if time else ("" if days else "T0M"))
+
+
+# --- Documents ----------------------------------------------------------------------------------------
+
+
+class CourseDocument(AbstractDocument):
+    """Wagtail's document, kept where no web server serves it and private until an owner makes it public.
+
+    Who may download it is decided by enrolment.access.document_access: everyone if it is public or attached
+    to a published course as public material, participants if attached as participants-only material,
+    otherwise only the staff of the centre whose collection holds it.
+    """
+
+    file = models.FileField(_("file"), upload_to="documents", storage=document_storage)
+    public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_(
+            "Anyone may download it, also from links in page text. Otherwise only your centre's staff, and "
+            "the participants of courses that offer it as participants-only material."
+        ),
+    )
+
+    admin_form_fields = (*Document.admin_form_fields, "public")
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+
 class CourseMaterial(Orderable):
     """A document or link for a course, public or for participants only (enforced by the enrolment app)."""
 
@@ -677,7 +729,7 @@ class CourseMaterial(Orderable):
     page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="materials")
     title = models.CharField(_("title"), max_length=200)
     document = models.ForeignKey(
-        "wagtaildocs.Document",
+        settings.WAGTAILDOCS_DOCUMENT_MODEL,
         verbose_name=_("document"),
         null=True,
         blank=True,

@@ -8,6 +8,8 @@ manage its participants, its check-in helpers only mark attendance, and network 
 
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.permissions import policy_registry
 
 from accounts.models import User
 from courses.models import CentrePage, CentreTeam, CourseMaterial, CoursePage, Occasion
@@ -18,7 +20,7 @@ UPCOMING_STATUSES = [Enrolment.Status.CONFIRMED, Enrolment.Status.PENDING, Enrol
 PARTICIPANT_STATUSES = [Enrolment.Status.CONFIRMED, Enrolment.Status.ATTENDED]
 
 # document_access decisions
-PUBLIC, PRIVATE, LOGIN, DENY = "public", "private", "login", "deny"
+PUBLIC, PRIVATE, LOGIN, DENY, HIDDEN = "public", "private", "login", "deny", "hidden"
 
 
 def course_pages_in_language(courses, language_code):
@@ -120,16 +122,30 @@ def materials_for(user, page):
     return result
 
 
+def is_document_staff(user, document):
+    """The staff of the centre whose collection holds the document (course owners), and admins."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_network_admin(user):
+        return True
+    policy = policy_registry.get_by_type(get_document_model())
+    return policy.user_has_any_permission_for_instance(user, ["change", "choose"], document)
+
+
 def document_access(user, document):
-    """Decide how a document may be served: public, private (to this user), login needed, or denied."""
-    private_uses = list(
-        CourseMaterial.objects.filter(
-            document=document, visibility=CourseMaterial.Visibility.PARTICIPANTS
-        ).select_related("page")
-    )
-    if not private_uses:
+    """Decide how a document may be served: public, private (to this user), login needed, denied or hidden.
+
+    Deny by default: a document is public only if an owner ticked "public" or a published course offers it
+    as public material; participants-only material is for the course's participants (once released) and
+    organisers; anything else only for the staff of the centre that holds it, and hidden from everyone else.
+    """
+    if document.public:
         return PUBLIC
-    if not user.is_authenticated:
+    uses = list(CourseMaterial.objects.filter(document=document).select_related("page"))
+    if any(material.is_public and material.page.live for material in uses):
+        return PUBLIC
+    private_uses = [material for material in uses if material.visibility == CourseMaterial.Visibility.PARTICIPANTS]
+    if private_uses and not user.is_authenticated:
         return LOGIN
     now = timezone.now()
     for material in private_uses:
@@ -139,4 +155,6 @@ def document_access(user, document):
         released = material.available_from is None or material.available_from <= now
         if released and is_participant(user, course):
             return PRIVATE
-    return DENY
+    if is_document_staff(user, document):
+        return PRIVATE
+    return DENY if private_uses else HIDDEN

@@ -198,9 +198,12 @@ def enqueue(message_id):
     from .tasks import send_outbox_message
 
     try:
-        send_outbox_message.delay(message_id)
-    except Exception:  # noqa: BLE001 - any broker failure: the row stays queued for the sweep
-        logger.warning("Broker unavailable; outbox message %s waits for the sweep", message_id, exc_info=True)
+        # retry=False: called in web requests, so a broker that is down must not hold the response.
+        send_outbox_message.apply_async((message_id,), retry=False)
+    except Exception as error:  # noqa: BLE001 - any broker failure: the row stays queued for the sweep
+        # One line, no traceback: an outage is expected and would otherwise log one per enrolment.
+        reason = f"{type(error).__name__}: {error}"
+        logger.warning("Broker unavailable; outbox message %s waits for the sweep (%s)", message_id, reason)
 
 
 # --- Rendering -----------------------------------------------------------------------------------------

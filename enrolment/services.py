@@ -306,6 +306,17 @@ def cancel(enrolment_id, by, *, as_organiser=False, reason="", now=None):
         return enrolment
 
 
+def cancellation_consequence(enrolment):
+    """What cancelling does, for the person to read before they confirm: (kind, people waiting).
+
+    kind is "leave_waiting_list", "seat_to_waiting_list" (someone in line gets the seat) or "seat_freed".
+    """
+    if enrolment.status == Status.WAITING:
+        return "leave_waiting_list", 0
+    waiting = Enrolment.objects.filter(occasion_id=enrolment.occasion_id).waiting_in_line().count()
+    return ("seat_to_waiting_list" if waiting else "seat_freed"), waiting
+
+
 def accept_offer(enrolment_id, by, *, now=None):
     now = now or timezone.now()
     with transaction.atomic():

@@ -139,9 +139,25 @@ def enrolment_detail(request, pk):
 
 @login_required
 def cancel_enrolment(request, pk):
-    enrolment = get_object_or_404(Enrolment.objects.select_related("occasion"), pk=pk, user=request.user)
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("occasion", "occasion__course__locale"), pk=pk, user=request.user
+    )
     if request.method != "POST":
-        return redirect("enrolment_detail", pk=enrolment.pk)
+        if not enrolment.is_active:
+            return redirect("enrolment_detail", pk=enrolment.pk)
+        # Asked once, on a page of its own (works without JavaScript), saying what happens to the seat.
+        return _private(
+            render(
+                request,
+                "enrolment/cancel_confirm.html",
+                {
+                    "enrolment": enrolment,
+                    "occasion": enrolment.occasion,
+                    "course": enrolment.occasion.course.in_language(request.LANGUAGE_CODE),
+                    "consequence": services.cancellation_consequence(enrolment),
+                },
+            )
+        )
     try:
         services.cancel(enrolment.pk, request.user)
     except services.EnrolmentError as error:
@@ -192,13 +208,15 @@ def reset_calendar_token(request):
 
 
 def serve_document(request, document_id, document_filename):
-    """Wagtail's document view, with participants-only course materials guarded (also by direct URL)."""
+    """Wagtail's document view behind enrolment.access.document_access: the only way to a document's file."""
     document = get_object_or_404(get_document_model(), pk=document_id)
     decision = access.document_access(request.user, document)
     if decision == access.LOGIN:
         return redirect_to_login(request.get_full_path())
     if decision == access.DENY:
         return _private(HttpResponseForbidden(_("This document is for the course’s participants only.")))
+    if decision == access.HIDDEN:
+        raise Http404  # a private document nobody has published: not even its existence is told
     response = wagtail_serve_document(request, document_id, document_filename)
     if decision == access.PRIVATE:
         _private(response)

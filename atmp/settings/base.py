@@ -1,11 +1,13 @@
 """Settings shared by every environment. Everything that differs between machines comes from the environment."""
 
+import json
 import os
 from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "django.contrib.auth",
@@ -71,7 +75,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "atmp.middleware.DatabaseUnavailableMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "atmp.middleware.AdminAccessMiddleware",
     "catalogue.page_cache.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -127,8 +133,22 @@ AUTHENTICATION_BACKENDS = [
 
 # Redis is optional: without it the cache is per process and Celery uses an embedded broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis only accelerates: PostgreSQL holds the truth. With Redis unreachable the cache answers "miss" (atmp/cache.py),
+# sessions come from the database, and enqueueing fails fast (the outbox sweep sends what waited).
+REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.25"))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "atmp.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                "RETRY_SECONDS": 1,
+                "LOG_INTERVAL_SECONDS": int(os.environ.get("CACHE_ERROR_LOG_INTERVAL_SECONDS", "60")),
+            },
+        }
+    }
     # Sessions read from Redis, written through to the database: one query less on every request.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -150,10 +170,50 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# Course documents are private: kept outside MEDIA_ROOT and served only by the checked view (courses/storage.py).
+DOCUMENTS_ROOT = Path(os.environ.get("DOCUMENTS_ROOT", VAR_DIR / "documents"))
+
+
+def storages_from_env(staticfiles_backend="django.contrib.staticfiles.storage.StaticFilesStorage"):
+    """Django's STORAGES: images in MEDIA_ROOT, documents in DOCUMENTS_ROOT or an S3-compatible bucket
+    (DOCUMENTS_STORAGE=s3), and any alias replaced by the JSON in the STORAGES variable."""
+    documents = {"BACKEND": "courses.storage.PrivateFileSystemStorage"}
+    kind = os.environ.get("DOCUMENTS_STORAGE", "filesystem").strip().lower()
+    if kind == "s3":
+        # Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3 itself.
+        documents = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+                "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+                "location": os.environ.get("AWS_LOCATION", ""),
+                # Never public: files are read by the checked view, never linked to directly.
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+        if not documents["OPTIONS"]["bucket_name"]:
+            raise ImproperlyConfigured("DOCUMENTS_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    elif kind != "filesystem":
+        raise ImproperlyConfigured(f"DOCUMENTS_STORAGE must be 'filesystem' or 's3', not {kind!r}.")
+    result = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": staticfiles_backend},
+        "documents": documents,
+    }
+    try:
+        overrides = json.loads(os.environ.get("STORAGES") or "{}")
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"STORAGES must be a JSON object of storage aliases: {error}") from None
+    if not isinstance(overrides, dict):
+        raise ImproperlyConfigured("STORAGES must be a JSON object of storage aliases.")
+    result.update(overrides)
+    return result
+
+
+STORAGES = storages_from_env()
 
 # Wagtail
 WAGTAIL_SITE_NAME = "ATMP Courses"
@@ -162,6 +222,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "catalogue.search_backend"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip", "mp4"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # every download goes through Django, so privacy rules apply
+WAGTAILDOCS_DOCUMENT_MODEL = "courses.CourseDocument"  # private storage and a "public" flag
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
@@ -179,7 +240,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-# allauth's default rate limits apply (login failures, sign-ups, password resets); they need a shared cache.
+# allauth's default rate limits apply (login failures, sign-ups, password resets); they need a shared cache. While
+# Redis is unreachable they count in each web process instead (atmp/cache.py): still limits, not shared ones.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
@@ -212,6 +274,18 @@ if os.environ.get("OIDC_CLIENT_ID"):
     }
 LOGIN_REDIRECT_URL = "/"
 
+# The admin has no login form of its own: /admin/login/ sends people to allauth's, with its rate limits, e-mail
+# verification and second factor (accounts/services.py decides who may enter and what they must have done).
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's reset (rate-limited) is the only one
+# Second factor: authenticator apps (TOTP), with recovery codes for a lost phone.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "ATMP Courses")
+# Staff (everyone who may use the admin) must have logged in with a second factor ...
+STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA")
+# ... or through the region's identity provider above (its provider_id), not with a password.
+STAFF_REQUIRE_OIDC = env_bool("STAFF_REQUIRE_OIDC")
+STAFF_OIDC_PROVIDER_ID = os.environ.get("OIDC_PROVIDER_ID", "region")
+
 # E-mail
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ATMP Courses <kurser@atmp-centrum.se>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -226,6 +300,12 @@ EMAIL_TIMEOUT = 20
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # Publishing happens inside web requests (after an enrolment commits): an unreachable broker must fail in
+    # well under a second. enqueue() also publishes with retry=False. The worker keeps reconnecting as usual.
+    # max_retries=0: kombu would otherwise keep retrying for the connection timeout, sleeping 2 s in between.
+    # (The worker's reconnect loop has its own settings: broker_connection_retry, broker_connection_max_retries.)
+    CELERY_BROKER_CONNECTION_TIMEOUT = 1
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "max_retries": 0}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -233,6 +313,8 @@ else:
         "data_folder_out": str(CELERY_BROKER_DIR),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
+        # kombu keeps its exchange table here; by default it is ./control, in the checkout.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -240,7 +322,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "enrolment.tasks.sweep_outbox", "schedule": 60.0},
+    "sweep-outbox": {
+        "task": "enrolment.tasks.sweep_outbox",
+        "schedule": float(os.environ.get("NOTIFICATION_SWEEP_INTERVAL_SECONDS", "60")),
+    },
     "expire-offers": {"task": "enrolment.tasks.expire_offers", "schedule": 60.0},
     "queue-reminders": {"task": "enrolment.tasks.queue_reminders", "schedule": 300.0},
     "queue-follow-ups": {"task": "enrolment.tasks.queue_follow_ups", "schedule": 3600.0},

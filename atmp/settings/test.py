@@ -12,8 +12,10 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": {"BACKEND": "courses.storage.PrivateFileSystemStorage"},
 }
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/atmp-test-media")  # noqa: S108
+DOCUMENTS_ROOT = os.environ.get("TEST_DOCUMENTS_ROOT", "/tmp/atmp-test-documents")  # noqa: S108
 PAGE_CACHE_SECONDS = 0  # tests of the cache turn it on themselves
 # Tests keep the Django cache in memory even when REDIS_URL is set for the broker: allauth's rate limits
 # and the page cache must not carry over from one test run (or test) to the next.

@@ -37,6 +37,7 @@ def language_links(context):
     for code, name in settings.LANGUAGES:
         if page_urls is not None:
             url = page_urls.get(code)
+            exists = url is not None
             if url is None:
                 # No translation yet: the home page in that language is the honest next best.
                 url = f"/{code}/"
@@ -44,8 +45,27 @@ def language_links(context):
                 url = f"{url}?{query}"
         else:
             url = translate_url(request.get_full_path(), code)
-        links.append({"code": code, "name": name, "url": url, "current": code == current})
+            exists = True
+        links.append({"code": code, "name": name, "url": url, "current": code == current, "exists": exists})
     return links
+
+
+@register.simple_tag(takes_context=True)
+def search_engine_links(context, languages):
+    """Canonical and hreflang addresses, absolute: the page without its query string, and each language
+    that really has this page (a missing translation is not an alternate, even though the switch offers a home)."""
+    request = context["request"]
+    alternates = [
+        {"code": link["code"], "url": request.build_absolute_uri(link["url"].split("?", 1)[0])}
+        for link in languages
+        if link["exists"]
+    ]
+    default = next((a for a in alternates if a["code"] == settings.LANGUAGE_CODE), None)
+    return {
+        "canonical": request.build_absolute_uri(request.path),
+        "alternates": alternates if len(alternates) > 1 else [],
+        "x_default": default["url"] if default and len(alternates) > 1 else None,
+    }
 
 
 @register.filter

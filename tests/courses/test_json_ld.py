@@ -129,3 +129,24 @@ def test_text_cannot_close_the_script_element(client):
 
     assert "</script><script>alert(1)" not in response.content.decode()
     assert json_ld(client, course.url)["name"] == "Kurs </script><script>alert(1)</script>"
+
+
+def test_course_meets_googles_course_info_requirements(client, course):
+    """Google's Course info rich result: name, description, provider with a name, offers with a category,
+    and every course instance with courseMode plus courseSchedule (duration, repeats) or courseWorkload."""
+    OccasionFactory(course=course, start=at(5, 12, 9), end=at(5, 12, 16))
+
+    data = json_ld(client, course.url)
+
+    assert data["name"] and data["description"]
+    assert data["provider"]["name"]
+    assert [offer["category"] for offer in data["offers"]] == ["Free"]
+    [instance] = data["hasCourseInstance"]
+    assert instance["courseMode"] in {"Onsite", "Online", "Blended"}
+    assert instance["courseWorkload"] == "PT7H"
+    schedule = instance["courseSchedule"]
+    assert schedule["@type"] == "Schedule"
+    assert schedule["duration"] == "PT7H"
+    assert schedule["repeatCount"] == 1
+    assert re.fullmatch(r"P\d+[DWMY]", schedule["repeatFrequency"])
+    assert schedule["startDate"] == f"{NEXT_YEAR}-05-12"

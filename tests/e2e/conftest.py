@@ -4,10 +4,14 @@ Everything here is marked `e2e` (see tests/conftest.py) and skipped when Chromiu
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
+from playwright.sync_api import expect
 
+from accounts.factories import DEMO_PASSWORD
 from courses.factories import (
     AudienceFactory,
     CentreFactory,
@@ -33,6 +37,18 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+def log_in_to_admin(page, live_server, user, password=DEMO_PASSWORD):
+    """Open the admin and log in where it sends you: the site's own login page (allauth), then back to the admin.
+    Staff log in with a verified e-mail address, like everyone else."""
+    EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    page.goto(f"{live_server.url}/admin/")
+    expect(page).to_have_url(re.compile(r"/(sv|en)/accounts/login/\?next=%2Fadmin%2F$"))
+    page.fill("#id_login", user.email)
+    page.fill("#id_password", password)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(f"{live_server.url}/admin/")
 
 
 @pytest.fixture

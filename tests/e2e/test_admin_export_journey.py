@@ -9,11 +9,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from accounts.factories import DEMO_PASSWORD, UserFactory
+from accounts.factories import UserFactory
 from courses.centres import network_admins
 from courses.factories import CentreFactory, OccasionFactory, create_course, future_morning
 from enrolment.factories import EnrolmentFactory
 from enrolment.models import Enrolment
+from tests.e2e.conftest import log_in_to_admin
 from tests.enrolment.conftest import make_participant
 
 # A Swedish browser gets the Swedish admin (Wagtail follows Accept-Language when the user has set no language).
@@ -39,14 +40,6 @@ PEOPLE = {
 def enrol(occasion, status, first_name, last_name):
     user = make_participant(first_name=first_name, last_name=last_name, workplace="Karolinska Universitetssjukhuset")
     return EnrolmentFactory(occasion=occasion, user=user, status=status)
-
-
-def log_in_to_admin(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/admin/")
 
 
 def filter_by(page, filter_name, option):

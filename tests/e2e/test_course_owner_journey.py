@@ -9,11 +9,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.factories import DEMO_PASSWORD, UserFactory
+from accounts.factories import UserFactory
 from courses.centres import centre_team
 from courses.factories import CentreFactory, OccasionFactory, create_course, future_morning
 from courses.formatting import format_period
 from courses.models import CentreTeam, CoursePage
+from tests.e2e.conftest import log_in_to_admin
 
 # A Swedish browser gets the Swedish admin (Wagtail follows Accept-Language when the user has set no language).
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser_context_args(locale="sv-SE")]
@@ -22,14 +23,6 @@ TITLE_SV = "Avancerad cellterapi i vården"
 SUMMARY_SV = "Kursen ger praktisk kunskap om cellterapi för vårdens personal."
 TITLE_EN = "Advanced cell therapy in care"
 SUMMARY_EN = "The course gives healthcare staff practical knowledge of cell therapy."
-
-
-def log_in_to_admin(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/admin/")
 
 
 def field(page, label, role="textbox"):

@@ -62,6 +62,9 @@ def test_new_clinician_signs_up_verifies_enrols_and_cancels(live_server, page, s
     screenshot("my-courses-sv")
     page.locator(".enrolment-list a", has_text=course.title).first.click()
 
-    page.locator("form[action$='/cancel/'] button").click()
+    page.get_by_role("link", name="Avboka anmälan").click()
+    expect(page.locator("h1")).to_have_text("Avboka din anmälan?")
+    screenshot("cancel-confirm-sv")
+    page.get_by_role("button", name="Ja, avboka min anmälan").click()
     expect(page.locator(".status-panel__status")).to_have_text("Avbokad")
     expect(page.locator(".message")).to_be_visible()

@@ -5,12 +5,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from accounts.factories import DEMO_PASSWORD, UserFactory
+from accounts.factories import UserFactory
 from courses.centres import centre_team
 from courses.factories import CentreFactory, OccasionFactory, create_course, future_morning
 from courses.models import CentreTeam
 from enrolment.factories import EnrolmentFactory
 from enrolment.models import Enrolment
+from tests.e2e.conftest import log_in_to_admin
 from tests.enrolment.conftest import make_participant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,10 +53,7 @@ def test_a_course_owner_reads_the_report(live_server, page, screenshot, root_col
     owner = UserFactory(email="kursansvarig@example.se", is_staff=True)
     centre_team(centre, CentreTeam.Role.COURSE_OWNER).user_set.add(owner)
 
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", owner.email)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.locator("form button[type=submit]").click()
+    log_in_to_admin(page, live_server, owner)
 
     dashboard_panel = page.locator("#upcoming-occasions-section")
     expect(dashboard_panel.locator(f"tr[data-occasion='{occasion.pk}']")).to_contain_text("9")

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from wagtail.documents.models import Document
+from wagtail.documents import get_document_model
 
 from courses.factories import OccasionFactory, create_course
 from courses.models import CourseMaterial
@@ -17,9 +17,13 @@ Status = Enrolment.Status
 CONTENT = b"%PDF-1.4 kursmaterial"
 
 
+Document = get_document_model()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DOCUMENTS_ROOT = tmp_path / "documents"
 
 
 def add_material(course, visibility=CourseMaterial.Visibility.PARTICIPANTS, **fields):
@@ -163,10 +167,19 @@ def test_public_material_is_served_to_anyone(client, course):
     assert body(response) == CONTENT
 
 
-def test_document_used_by_no_course_is_served_as_wagtail_would(client, db):
+def test_public_material_on_an_unpublished_course_is_not_served(client, course):
+    document = add_material(course, visibility=CourseMaterial.Visibility.PUBLIC)
+    course.unpublish()
+
+    assert client.get(document.url).status_code == 404
+
+
+def test_document_used_by_no_course_is_hidden(client, participant, db):
     document = Document.objects.create(title="Broschyr", file=ContentFile(b"broschyr", name="broschyr.pdf"))
 
-    assert client.get(document.url).status_code == 200
+    assert client.get(document.url).status_code == 404
+    client.force_login(participant)
+    assert client.get(document.url).status_code == 404
 
 
 # --- Enrolment detail page ----------------------------------------------------------------------------

@@ -321,12 +321,45 @@ def test_cancel_by_post(logged_in, enrolment):
     assert enrolment.status == Status.CANCELLED
 
 
-def test_cancel_by_get_does_not_cancel(logged_in, enrolment):
+def test_cancel_asks_first_and_says_the_seat_is_freed(logged_in, enrolment):
     response = logged_in.get(f"/sv/my-courses/{enrolment.pk}/cancel/")
 
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert is_private(response)
+    page = text(response)
+    assert "Avboka din anmälan?" in page
+    assert "Din plats blir ledig och vem som helst kan boka den." in page
+    assert "Ja, avboka min anmälan" in page
     enrolment.refresh_from_db()
     assert enrolment.status == Status.CONFIRMED
+
+
+def test_cancel_confirmation_says_the_seat_goes_to_the_waiting_list(
+    logged_in, participant, participant_factory, occasion
+):
+    occasion.capacity = 1
+    occasion.save()
+    mine = services.enrol(participant, occasion.pk)
+    for _ in range(2):
+        services.enrol(participant_factory(), occasion.pk)
+
+    page = text(logged_in.get(f"/en/my-courses/{mine.pk}/cancel/"))
+
+    assert "Cancel your enrolment?" in page
+    assert "Your seat goes at once to the first person on the waiting list (2 people waiting)." in page
+
+
+def test_leaving_the_waiting_list_asks_first(logged_in, participant, participant_factory, occasion):
+    occasion.capacity = 1
+    occasion.save()
+    services.enrol(participant_factory(), occasion.pk)
+    waiting = services.enrol(participant, occasion.pk)
+    assert waiting.status == Status.WAITING
+
+    page = text(logged_in.get(f"/sv/my-courses/{waiting.pk}/cancel/"))
+
+    assert "Lämna väntelistan?" in page
+    assert "Ja, lämna väntelistan" in page
 
 
 def test_cancel_after_the_deadline_shows_why(logged_in, participant, course):

@@ -31,6 +31,7 @@ EXEMPT = {
     "wagtailcore.PageSubscription.user": EDITORIAL,
     "wagtailcore.UploadedFile.uploaded_by_user": EDITORIAL,
     "wagtaildocs.Document.uploaded_by_user": EDITORIAL,
+    "courses.CourseDocument.uploaded_by_user": EDITORIAL,
     "wagtailimages.Image.uploaded_by_user": EDITORIAL,
     "wagtail_localize.StringTranslation.last_translated_by": EDITORIAL,
     "wagtail_localize.SegmentOverride.last_translated_by": EDITORIAL,

@@ -38,8 +38,9 @@ from courses.factories import (
     translate_snippet,
 )
 from courses.models import Audience, Centre, CentreTeam, CourseFormat, CoursePage, Occasion, Topic
+from enrolment import notifications
 from enrolment.factories import EnrolmentFactory
-from enrolment.models import Enrolment
+from enrolment.models import Enrolment, OutboxMessage
 
 SEED = 2026
 PAST_DAYS, FUTURE_DAYS = 85, 360  # occasions start between ~3 months ago and ~12 months ahead
@@ -119,6 +120,7 @@ class Command(BaseCommand):
             self.load_courses(skeleton.catalogue["sv"])
             self.load_enrolments()
             self.load_pages(skeleton.home)
+            self.settle_past_mail()
         after = self.counts()
         self.report(before, after, time.monotonic() - started)
 
@@ -404,6 +406,20 @@ class Command(BaseCommand):
         for enrolment, moment in zip(new, moments, strict=True):
             enrolment.created_at = moment
         Enrolment.objects.bulk_update(new, ["created_at"], batch_size=500)
+
+    def settle_past_mail(self):
+        """The demo's enrolments were made in the past, so reminders, thank-you mails and digests fall due at
+        once. Record those as already sent: the first start of the worker then sends none, and a newcomer's
+        mailbox holds only what they do themselves."""
+        notifications.queue_reminders(self.now)
+        notifications.queue_follow_ups(self.now)
+        notifications.queue_organiser_digests(self.now)
+        Kind = OutboxMessage.Kind
+        OutboxMessage.objects.filter(
+            status=OutboxMessage.Status.QUEUED,
+            kind__in=[Kind.REMINDER, Kind.FOLLOW_UP, Kind.ORGANISER_DIGEST],
+            created_at__gte=self.now,
+        ).update(status=OutboxMessage.Status.SENT, sent_at=self.now)
 
     def accepts_enrolment(self, occasion):
         return (
