@@ -114,3 +114,11 @@ def test_compose_gives_the_application_everything_production_requires():
     # SECRET_KEY and ALLOWED_HOSTS are the site's own: only in .env, never with a default in the repository.
     example = (ROOT / ".env.example").read_text().splitlines()
     assert set(PRODUCTION_ENV) <= {line.split("=")[0] for line in example if "=" in line}
+
+
+def test_load_demo_refuses_to_run_under_production_settings():
+    result = manage("load_demo", **PRODUCTION_ENV)
+
+    assert result.returncode != 0
+    assert "only with DEBUG on" in result.stderr
+    assert "--i-know-this-is-not-production" in result.stderr
