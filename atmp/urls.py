@@ -11,6 +11,8 @@ from catalogue.api import api_router
 from enrolment import views as enrolment_views
 from enrolment.certificates import verify_route
 
+from . import dev_views
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     # Documents go through our view first: participants-only course materials are checked there.
@@ -22,16 +24,16 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+# The mailbox answers only with DEBUG on (the view checks at every request, so tests can reach it).
+urlpatterns += [
+    path("dev/mailbox/", dev_views.mailbox, name="dev_mailbox"),
+    path("dev/mailbox/<int:number>/", dev_views.mailbox, name="dev_mailbox_message"),
+]
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    from . import dev_views
-
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-    urlpatterns += [
-        path("dev/mailbox/", dev_views.mailbox, name="dev_mailbox"),
-        path("dev/mailbox/<int:number>/", dev_views.mailbox, name="dev_mailbox_message"),
-    ]
 
 urlpatterns += i18n_patterns(
     path("accounts/profile/", account_views.profile, name="profile"),
