@@ -169,6 +169,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # `?format=` is a course field the API filters on (online, in person...), not a choice of renderer:
+    # DRF's override answered `?format=online` with an empty 404.
+    "URL_FORMAT_OVERRIDE": None,
 }
 
 # django-allauth: e-mail is the login

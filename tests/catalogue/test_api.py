@@ -101,3 +101,14 @@ def test_a_nul_character_is_refused_by_the_detail_view_too(client, english_cours
 
     assert response.status_code == 400
     assert "NUL" in response.json()["message"]
+
+
+def test_courses_can_be_filtered_by_format(client, english_course):
+    create_course(title="Distanskurs", format="online")
+
+    online = client.get("/api/v2/pages/?type=courses.CoursePage&format=online").json()
+    unknown = client.get("/api/v2/pages/?type=courses.CoursePage&format=telepathy")
+
+    assert [item["title"] for item in online["items"]] == ["Distanskurs"]
+    assert unknown.status_code == 200
+    assert unknown.json()["items"] == []
