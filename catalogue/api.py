@@ -54,6 +54,21 @@ class APIPagination(WagtailPagination):
         return super().paginate_queryset(queryset, request, view)
 
 
+def _check_value(field, name, value):
+    """The conversions a lookup makes when the query runs, done here where a bad value can be named."""
+    kind = field.get_internal_type()
+    try:
+        prepared = field.get_prep_value(value)
+        field.get_db_prep_value(prepared, connection, prepared=True)
+    except BAD_VALUE_ERRORS as error:
+        raise BadRequestError(f"field filter error. '{value}' is not a valid value for {name} ({kind})") from error
+    # Django makes an out-of-range integer match nothing for an integer field, but not through a foreign key,
+    # where the database driver refuses it (SQLite: OverflowError, a 500).
+    low, high = connection.ops.integer_field_ranges.get(kind, (None, None))
+    if prepared is not None and (low is not None and prepared < low or high is not None and prepared > high):
+        raise BadRequestError(f"field filter error. '{value}' is out of range for {name}")
+
+
 class APIFieldsFilter(FieldsFilter):
     """Field filters (`?cpd_hours=7.5`, `?first_published_at=...`) with every value checked against its field."""
 
@@ -66,14 +81,10 @@ class APIFieldsFilter(FieldsFilter):
                 field = queryset.model._meta.get_field(name)
             except LookupError:
                 continue
+            if isinstance(field, models.ForeignKey):
+                field = field.target_field  # ?alias_of=12 compares with the id of the page it points to
             if isinstance(field, models.Field) and not field.is_relation:
-                try:
-                    # The conversions the lookup makes when the query runs, here where a bad value can be named.
-                    field.get_db_prep_value(field.get_prep_value(value), connection, prepared=True)
-                except BAD_VALUE_ERRORS as error:
-                    raise BadRequestError(
-                        f"field filter error. '{value}' is not a valid value for {name} ({field.get_internal_type()})"
-                    ) from error
+                _check_value(field, name, value)
         try:
             return super().filter_queryset(request, queryset, view)
         except BAD_VALUE_ERRORS as error:

@@ -10,6 +10,7 @@ syntax fail differently than on SQLite. Each request runs in a savepoint, so a d
 cannot poison the next.
 """
 
+import os
 from urllib.parse import urlencode
 
 import pytest
@@ -24,7 +25,8 @@ from courses.models import CoursePage
 pytestmark = pytest.mark.usefixtures("site")
 
 FUZZ = settings(
-    max_examples=50,
+    # FUZZ_EXAMPLES=1000 for a longer hunt; 50 keeps the file well under a minute.
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "50")),
     deadline=None,
     # The course data is built once per test and only read: examples may share it.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -71,6 +71,7 @@ def test_a_nul_character_in_the_query_is_refused_with_a_reason(client, english_c
         ("offset=99999999999999999999", "offset cannot be higher than"),
         ("type=courses.CoursePage&cpd_hours=abc", "'abc' is not a valid value for cpd_hours"),
         ("type=courses.CoursePage&first_published_at=tomorrow", "not a valid value for first_published_at"),
+        ("alias_of=99999999999999999999", "out of range for alias_of"),
     ],
 )
 def test_malformed_parameters_from_issue_11_get_an_answer_not_a_server_error(client, english_course, query, message):
