@@ -1,8 +1,9 @@
 """Every public URL answers arbitrary query parameters without a server error (issue 11).
 
 Hypothesis throws strings, numbers and repeated parameters at each public endpoint: the JSON API (listing,
-detail, find), the catalogue (filters, search, pages) and its iCal feed, a course's occasion routes, the
-personal calendar and certificate verification. Whatever it sends, the answer is below 500; the tests after
+detail, find), the catalogue (filters, search, pages) and its iCal feed, a course page and its occasion
+routes, the enrolment link, the personal calendar, certificate verification, document links and the language
+switch. Whatever it sends, the answer is below 500; the tests after
 the property tests pin the examples from the issue to a clear 400.
 
 Runs on whatever DATABASE_URL names (CI: PostgreSQL), where NUL characters, integer ranges and text-search
@@ -11,7 +12,7 @@ cannot poison the next.
 """
 
 import os
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.db import transaction
@@ -220,7 +221,7 @@ def test_the_catalogue_feed_never_fails(client, course, data):
 @FUZZ
 @given(
     occasion=st.one_of(st.integers(min_value=0), st.just(None)),
-    route=st.sampled_from(["occasions/{}/", "occasions/{}.ics", "occasions/{}/enrol/", "/sv/enrol/{}/"]),
+    route=st.sampled_from(["", "occasions/{}/", "occasions/{}.ics", "occasions/{}/enrol/", "/sv/enrol/{}/"]),
     parameters=query({"q", "page"}),
 )
 def test_occasion_routes_never_fail(client, course, occasion, route, parameters):
@@ -242,3 +243,18 @@ def test_the_personal_calendar_never_fails(client, course, token):
 def test_certificate_verification_never_fails(client, course, parameters):
     for path in ("/sv/intyg/", "/en/certificate/"):
         get(client, f"{path}?{parameters}")
+
+
+@FUZZ
+@given(
+    document=st.integers(min_value=0),
+    filename=st.one_of(st.text(min_size=1), st.sampled_from(TRICKY[1:])),
+)
+def test_document_links_never_fail(client, course, document, filename):
+    get(client, f"/documents/{document}/{quote(filename, safe='')}")
+
+
+@FUZZ
+@given(parameters=query({"next", "language"}))
+def test_the_language_switch_never_fails(client, course, parameters):
+    get(client, f"/i18n/setlang/?{parameters}")
