@@ -8,6 +8,7 @@ a decimal or date filter). The filter backends and the paginator here check thos
 400 with a JSON message saying what is wrong, as Wagtail already does for the values it checks itself.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from wagtail.api.v2.filters import (
@@ -97,6 +98,8 @@ class APISearchFilter(SearchFilter):
     def filter_queryset(self, request, queryset, view):
         if "search" not in request.GET:
             return queryset
+        if not getattr(settings, "WAGTAILAPI_SEARCH_ENABLED", True):
+            raise BadRequestError("search is disabled")
         operator = request.GET.get("search_operator") or None
         if operator is not None and operator not in SEARCH_OPERATORS:
             raise BadRequestError("search_operator must be 'and' or 'or'")
