@@ -30,28 +30,21 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from .search_backend import plain_search_text
 
-# What any database here can take as OFFSET (PostgreSQL's integer, SQLite's 64-bit integer): far beyond the
-# number of pages there will ever be, so a larger offset is a mistake, not a request for an empty page.
+# An OFFSET every database here takes (PostgreSQL and SQLite refuse beyond 64 bits), and far beyond the number
+# of pages there will ever be: a larger offset is a mistake, not a request for an empty page.
 MAX_OFFSET = 2**31 - 1
 SEARCH_OPERATORS = ("and", "or")
 BAD_VALUE_ERRORS = (ValidationError, ValueError, TypeError, OverflowError, ArithmeticError)
 
 
-def _parse_count(request, name, maximum):
-    value = request.GET.get(name)
-    if value is None:
-        return
-    try:
-        number = int(value)
-    except ValueError:
-        return  # Wagtail's own check answers "must be a positive integer"
-    if number > maximum:
-        raise BadRequestError(f"{name} cannot be higher than {maximum}")
-
-
 class APIPagination(WagtailPagination):
     def paginate_queryset(self, queryset, request, view=None):
-        _parse_count(request, "offset", MAX_OFFSET)
+        try:
+            offset = int(request.GET.get("offset", 0))
+        except ValueError:
+            offset = 0  # Wagtail's own check answers "offset must be a positive integer"
+        if offset > MAX_OFFSET:
+            raise BadRequestError(f"offset cannot be higher than {MAX_OFFSET}")
         return super().paginate_queryset(queryset, request, view)
 
 
