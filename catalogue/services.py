@@ -21,6 +21,7 @@ from courses.models import Centre, CoursePage, Occasion, Topic, localized
 from enrolment.models import Enrolment
 
 from .forms import SortOrder
+from .search_backend import plain_search_text
 
 COURSE_FACETS = {"topic": "topics", "centre": "centres", "audience": "audiences"}
 
@@ -91,9 +92,7 @@ def find_courses(filters, language_code, now=None):
     if formats := filters.get("format"):
         courses = courses.filter(format__in=formats)
 
-    # A double quote means nothing in a plain-text search, and the SQLite backend puts each word inside
-    # "..." without escaping it (a lone `"` is an FTS5 syntax error), so quotes become spaces.
-    query = " ".join((filters.get("q") or "").replace('"', " ").split())
+    query = plain_search_text(filters.get("q"))
     sort = filters.get("sort") or (SortOrder.RELEVANCE if query else SortOrder.DATE)
     ranks = None
     if query:

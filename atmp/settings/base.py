@@ -218,7 +218,7 @@ STORAGES = storages_from_env()
 
 # Wagtail
 WAGTAIL_SITE_NAME = "ATMP Courses"
-WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "catalogue.search_backend"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip", "mp4"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
@@ -232,6 +232,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # `?format=` is a course field the API filters on (online, in person...), not a choice of renderer:
+    # DRF's override answered `?format=online` with an empty 404.
+    "URL_FORMAT_OVERRIDE": None,
 }
 
 # django-allauth: e-mail is the login
