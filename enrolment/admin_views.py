@@ -171,8 +171,13 @@ class ParticipantFilterSet(WagtailFilterSet):
 # --- Columns ------------------------------------------------------------------------------------------
 
 
+def answer_text(answer):
+    """An answer as text: the options ticked in a multiple-choice question are listed with commas."""
+    return ", ".join(answer) if isinstance(answer, list) else str(answer)
+
+
 def _answers(answers):
-    return "\n".join(f"{item['question']}: {item['answer']}" for item in (answers or {}).values())
+    return "\n".join(f"{item['question']}: {answer_text(item['answer'])}" for item in (answers or {}).values())
 
 
 @dataclass(frozen=True)
