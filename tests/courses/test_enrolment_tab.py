@@ -270,3 +270,35 @@ def test_a_multiple_choice_answer_outside_the_options_is_refused(site):
 
 def question_value(label, kind, choices, required=True):
     return ("question", {"label": label, "help_text": "", "kind": kind, "choices": choices, "required": required})
+
+
+def test_translated_questions_stay_in_step_with_the_swedish_ones(site, locale_en, django_capture_on_commit_callbacks):
+    from wagtail_localize.models import TranslationSource
+
+    from tests.courses.test_translation_workflow import translate_all_strings
+
+    course = create_course(site.catalogue["sv"], title="Kryokonservering")
+    course.enrolment_questions = [question_value("Kost", "choice", ["Vegetarisk", "Vegansk"])]
+    course.save_revision().publish()
+    source, _created = TranslationSource.get_or_create_from_instance(course)
+    translate_all_strings(source, locale_en)
+    with django_capture_on_commit_callbacks(execute=True):
+        source.create_or_update_translation(locale_en)
+
+    # The owner makes the answer optional and adds a question on the Swedish page, then syncs the translation.
+    course = CoursePage.objects.get(pk=course.pk)
+    course.enrolment_questions[0].value["required"] = False
+    course.enrolment_questions.append(question_value("Moment", "multiple_choice", ["Tining", "Infusion"]))
+    course.save_revision().publish()
+    source.update_from_db()
+    translate_all_strings(source, locale_en)
+    with django_capture_on_commit_callbacks(execute=True):
+        english, _created = source.create_or_update_translation(locale_en)
+
+    english = CoursePage.objects.get(pk=english.pk)
+    swedish = CoursePage.objects.get(pk=course.pk)
+    assert [(b.id, b.value["kind"], b.value["required"]) for b in english.enrolment_questions] == [
+        (b.id, b.value["kind"], b.value["required"]) for b in swedish.enrolment_questions
+    ]
+    assert [b.value["label"] for b in english.enrolment_questions] == ["EN: Kost", "EN: Moment"]
+    assert list(english.enrolment_questions[1].value["choices"]) == ["EN: Tining", "EN: Infusion"]
