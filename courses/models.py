@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import _json_script_escapes
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -270,9 +271,16 @@ class CoursePageForm(WagtailAdminPageForm):
         is_new_under_centre = not self.instance.pk and parent is not None and parent.specific_class is CentrePage
         if is_new_under_centre and "centres" in self.fields and not self.initial.get("centres"):
             self.initial["centres"] = [parent.specific.centre_id]
+        if "slug" in self.fields:
+            self.fields["slug"].required = False  # made from the title (clean_slug)
         # Offer hours matter only when seats are offered (the field is greyed out otherwise, so not posted).
         if "offer_hours" in self.fields:
             self.fields["offer_hours"].required = False
+
+    def clean_slug(self):
+        """An ASCII address whatever was typed or pasted (å, ä → a, ö → o), as the editor's script makes it;
+        from the title when left empty."""
+        return slugify(self.cleaned_data.get("slug") or self.data.get("title") or "")
 
     def clean_reminder_days(self):
         """Reminder days as the schedule reads them: "1, 7, 7" is saved as "7,1"."""
