@@ -19,7 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.html import _json_script_escapes
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -338,7 +338,11 @@ class CoursePageForm(WagtailAdminPageForm):
             if capacity is not None and capacity < occasion.seats_taken:
                 form.add_error(
                     "capacity",
-                    _("%(taken)s seats are already taken; the capacity cannot be lower.")
+                    ngettext(
+                        "%(taken)s seat is already taken; the capacity cannot be lower.",
+                        "%(taken)s seats are already taken; the capacity cannot be lower.",
+                        occasion.seats_taken,
+                    )
                     % {"taken": occasion.seats_taken},
                 )
         return cleaned_data

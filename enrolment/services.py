@@ -393,7 +393,12 @@ def change_capacity(occasion_id, capacity, by, *, now=None):
         taken = seats_taken(occasion)
         if capacity is not None and capacity < taken:
             raise EnrolmentError(
-                _("%(taken)s seats are already taken; the capacity cannot be lower.") % {"taken": taken},
+                ngettext(
+                    "%(taken)s seat is already taken; the capacity cannot be lower.",
+                    "%(taken)s seats are already taken; the capacity cannot be lower.",
+                    taken,
+                )
+                % {"taken": taken},
                 code="capacity",
             )
         occasion.capacity = capacity
