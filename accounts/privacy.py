@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from courses.blocks import CHOICE_KINDS
 from courses.models import CoursePage
 from enrolment import services
 from enrolment.access import course_pages_in_language
@@ -38,8 +39,6 @@ from .models import User, new_calendar_token
 # RFC 2606 reserves .invalid: an address there can never be delivered, so no message reaches anyone.
 ANONYMOUS_DOMAIN = "anonymised.invalid"
 REDACTED = "[erased]"
-# Answers to these question kinds are picked from the organiser's own options; all others are free text.
-CHOICE_KINDS = {"choice", "yes_no"}
 
 
 class PrivacyError(Exception):

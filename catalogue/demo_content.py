@@ -3368,3 +3368,111 @@ PRIVACY_NOTICE = {
     },
 }
 STANDARD_PAGES.append(PRIVACY_NOTICE)
+
+
+# --- Enrolment rules -------------------------------------------------------------------------------
+# Courses that show what the course editor's Enrolment tab can do, by Swedish slug. Questions are
+# (kind, required, Swedish (label, help text, choices), English (label, help text, choices)); the command
+# keeps each question's block id the same in both languages, as wagtail-localize does.
+
+EVALUATION_URL = "https://forms.example.se/atmp-utvardering/{slug}"
+
+COURSE_RULES = {
+    # Skåne: approval, professions, questions, offered seats, a daily summary and an evaluation.
+    "aferes-infor-car-t-tillverkning": {
+        "requires_approval": True,
+        "eligible_professions": ["nurses", "physicians", "gmp-and-laboratory-staff"],
+        "waiting_list_mode": "offer",
+        "offer_hours": 48,
+        "organiser_notices": "daily",
+        "evaluation": True,
+        "questions": [
+            (
+                "choice",
+                True,
+                ("Vilken roll har du vid aferes?", "", ["Utför aferes", "Ordinerar", "Tar emot produkten", "Annan"]),
+                (
+                    "What is your role in apheresis?",
+                    "",
+                    ["Perform apheresis", "Prescribe", "Receive the product", "Other"],
+                ),
+            ),
+            (
+                "multiple_choice",
+                False,
+                (
+                    "Vilka moment vill du helst öva?",
+                    "Kryssa i så många du vill.",
+                    ["Kärlaccess", "Cellräkning", "Märkning och dokumentation", "Transport till tillverkaren"],
+                ),
+                (
+                    "Which steps would you most like to practise?",
+                    "Tick as many as you like.",
+                    ["Vascular access", "Cell counts", "Labelling and records", "Transport to the manufacturer"],
+                ),
+            ),
+        ],
+    },
+    "car-t-cellsbehandling-for-sjukskoterskor": {
+        "eligible_professions": ["nurses"],
+        "organiser_notices": "each",
+        "evaluation": True,
+        "questions": [
+            (
+                "yes_no",
+                True,
+                ("Vårdar du patienter som behandlas med CAR-T i dag?", "", []),
+                ("Do you care for patients treated with CAR-T today?", "", []),
+            ),
+            (
+                "choice",
+                False,
+                ("Specialkost till lunchen", "", ["Ingen", "Vegetarisk", "Vegansk", "Glutenfri"]),
+                ("Special diet for lunch", "", ["None", "Vegetarian", "Vegan", "Gluten-free"]),
+            ),
+        ],
+    },
+    "hantering-av-atmp-pa-sjukhusapoteket": {
+        "requires_approval": True,
+        "eligible_professions": ["pharmacists"],
+        "evaluation": True,
+        "questions": [
+            (
+                "text",
+                True,
+                ("Vilket sjukhusapotek arbetar du på?", "", []),
+                ("Which hospital pharmacy do you work at?", "", []),
+            ),
+        ],
+    },
+    "gmp-vid-tillverkning-under-sjukhusundantaget": {
+        "requires_approval": True,
+        "waiting_list_mode": "offer",
+        "offer_hours": 72,
+        "organiser_notices": "each",
+        "questions": [
+            (
+                "long_text",
+                True,
+                (
+                    "Beskriv kort din roll i tillverkningen",
+                    "Det hjälper oss att sätta ihop grupperna för övningarna.",
+                    [],
+                ),
+                ("Describe your role in manufacturing briefly", "It helps us put the exercise groups together.", []),
+            ),
+        ],
+    },
+    "crs-och-icans-bedomning-och-behandling": {
+        "eligible_professions": ["physicians", "nurses"],
+        "evaluation": True,
+    },
+}
+
+# Free-text answers of the demo's clinicians.
+DEMO_LONG_ANSWERS = [
+    "Jag arbetar i renrummet med beredning och kvalitetskontroll.",
+    "Jag är kvalificerad person (QP) och ansvarar för frisläppning.",
+    "Jag arbetar med dokumentation och avvikelser i tillverkningen.",
+    "Jag är ny på enheten och ska börja arbeta med tillverkning i höst.",
+]

@@ -1,7 +1,9 @@
 """Reusable StreamField blocks for course pages and the site's other pages."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -68,13 +70,24 @@ class BodyBlock(blocks.StreamBlock):
     faq = FaqBlock()
 
 
+# Kinds of answer picked from the organiser's own options (kept longer than free text, see accounts.privacy).
+CHOICE_KINDS = {"choice", "multiple_choice", "yes_no"}
+# Kinds whose options the organiser writes in `choices`.
+KINDS_WITH_CHOICES = {"choice", "multiple_choice"}
+
+
 class QuestionBlock(blocks.StructBlock):
-    """A question a course asks at enrolment. Its block id is kept in translations, so answers line up."""
+    """A question a course asks at enrolment. Its block id is kept in translations, so answers line up.
+
+    The wording (question, help text, choices) is translated; the kind and whether an answer is required are
+    synchronised from the Swedish page, so every language asks the same thing.
+    """
 
     KINDS = [
         ("text", _("Short text")),
         ("long_text", _("Longer text")),
         ("choice", _("One of several choices")),
+        ("multiple_choice", _("Any number of several choices")),
         ("yes_no", _("Yes or no")),
     ]
 
@@ -85,14 +98,41 @@ class QuestionBlock(blocks.StructBlock):
         blocks.CharBlock(label=_("Choice"), max_length=100),
         label=_("Choices"),
         required=False,
-        help_text=_("Only for “one of several choices”."),
+        help_text=_("Only for questions answered with choices: at least two, each different."),
         default=[],
     )
-    required = blocks.BooleanBlock(label=_("Required"), required=False, default=True)
+    required = blocks.BooleanBlock(
+        label=_("Required"),
+        required=False,
+        default=True,
+        help_text=_("People cannot enrol without answering."),
+    )
 
     class Meta:
         icon = "form"
         label = _("Question")
+
+    def clean(self, value):
+        value = super().clean(value)
+        choices = [choice.strip() for choice in value.get("choices") or []]
+        if value.get("kind") in KINDS_WITH_CHOICES:
+            if len([choice for choice in choices if choice]) < 2:
+                raise StructBlockValidationError(
+                    block_errors={"choices": ValidationError(_("Give at least two choices."))}
+                )
+            if len(set(choices)) != len(choices):
+                raise StructBlockValidationError(
+                    block_errors={"choices": ValidationError(_("Each choice must be different."))}
+                )
+        elif any(choices):
+            raise StructBlockValidationError(
+                block_errors={
+                    "choices": ValidationError(
+                        _("Only questions answered with choices have choices: remove them, or change the kind.")
+                    )
+                }
+            )
+        return value
 
 
 class EnrolmentQuestionsBlock(blocks.StreamBlock):

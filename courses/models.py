@@ -12,17 +12,25 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
-from django.forms import CheckboxSelectMultiple
+from django.forms import CheckboxSelectMultiple, NumberInput, RadioSelect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import _json_script_escapes
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.models import AbstractDocument, Document
@@ -202,6 +210,10 @@ def parse_reminder_days(value):
     return sorted({int(part) for part in (value or "").replace(" ", "").split(",") if part}, reverse=True)
 
 
+# An offered seat blocks the waiting list until it is accepted or expires: two weeks at most.
+MAX_OFFER_HOURS = 14 * 24
+
+
 def validate_reminder_days(value):
     try:
         days = parse_reminder_days(value)
@@ -259,9 +271,46 @@ class CoursePageForm(WagtailAdminPageForm):
         is_new_under_centre = not self.instance.pk and parent is not None and parent.specific_class is CentrePage
         if is_new_under_centre and "centres" in self.fields and not self.initial.get("centres"):
             self.initial["centres"] = [parent.specific.centre_id]
+        if "slug" in self.fields:
+            self.fields["slug"].required = False  # made from the title (clean_slug)
+        # Offer hours matter only when seats are offered (the field is greyed out otherwise, so not posted).
+        if "offer_hours" in self.fields:
+            self.fields["offer_hours"].required = False
+
+    def clean_slug(self):
+        """An ASCII address whatever was typed or pasted (å, ä → a, ö → o), as the editor's script makes it;
+        from the title when left empty."""
+        return slugify(self.cleaned_data.get("slug") or self.data.get("title") or "")
+
+    def clean_reminder_days(self):
+        """Reminder days as the schedule reads them: "1, 7, 7" is saved as "7,1"."""
+        value = self.cleaned_data.get("reminder_days") or ""
+        try:
+            days = parse_reminder_days(value)
+        except ValueError:
+            raise ValidationError(_("Give whole days separated by commas, for example 7,1.")) from None
+        return ",".join(str(day) for day in days)
+
+    def _clean_offer_hours(self, cleaned_data):
+        if "offer_hours" not in self.fields:
+            return
+        hours = cleaned_data.get("offer_hours")
+        if cleaned_data.get("waiting_list_mode") != WaitingListMode.OFFER:
+            # Not used without offers: keep what was there, so switching back restores it.
+            if hours is None:
+                cleaned_data["offer_hours"] = self.instance.offer_hours or CoursePage.offer_hours.field.default
+            return
+        if hours is None:
+            self.add_error("offer_hours", _("Say how many hours people have to accept an offered seat."))
+        elif not 1 <= hours <= MAX_OFFER_HOURS:
+            self.add_error(
+                "offer_hours",
+                _("Give between 1 and %(max)s hours (two weeks).") % {"max": MAX_OFFER_HOURS},
+            )
 
     def clean(self):
         cleaned_data = super().clean()
+        self._clean_offer_hours(cleaned_data)
         # A course under a centre's page is always organised by (at least) that centre.
         parent = getattr(self, "parent_page", None)
         if parent is not None and "centres" in cleaned_data and parent.specific_class is CentrePage:
@@ -289,7 +338,11 @@ class CoursePageForm(WagtailAdminPageForm):
             if capacity is not None and capacity < occasion.seats_taken:
                 form.add_error(
                     "capacity",
-                    _("%(taken)s seats are already taken; the capacity cannot be lower.")
+                    ngettext(
+                        "%(taken)s seat is already taken; the capacity cannot be lower.",
+                        "%(taken)s seats are already taken; the capacity cannot be lower.",
+                        occasion.seats_taken,
+                    )
                     % {"taken": occasion.seats_taken},
                 )
         return cleaned_data
@@ -361,6 +414,7 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         _("reminders (days before the start)"),
         max_length=40,
         default="7,1",
+        blank=True,
         validators=[validate_reminder_days],
         help_text=_("Comma-separated, for example “7,1”. Leave empty for no reminders."),
     )
@@ -420,6 +474,93 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         ),
         InlinePanel("materials", heading=_("Course materials"), label=_("Material")),
     ]
+
+    # The rules that make enrolment more than a sign-up sheet, on their own tab. The help texts say what a
+    # change does to people who have already enrolled (after_edit_page in enrolment/wagtail_hooks.py repeats
+    # it with their numbers when the course is saved).
+    enrolment_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel(
+                    "requires_approval",
+                    help_text=_(
+                        "An organiser approves or rejects each new enrolment from the participant list. Turning "
+                        "this on leaves people already confirmed confirmed; turning it off leaves those awaiting "
+                        "approval waiting for your decision."
+                    ),
+                ),
+                FieldPanel(
+                    "eligible_professions",
+                    widget=CheckboxSelectMultiple,
+                    help_text=_(
+                        "Tick the professions that may enrol, or none to let everyone enrol. People already "
+                        "enrolled keep their seats."
+                    ),
+                ),
+            ],
+            heading=_("Who may enrol"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("enrolment_questions", heading=_("Questions"))],
+            heading=_("Questions at enrolment"),
+            help_text=_(
+                "Asked on the enrolment form, in the page's language. Translations ask the same questions: the "
+                "wording is translated, the kind of answer and whether it is required follow the Swedish page. "
+                "People who enrolled before a question was added have not answered it."
+            ),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("waiting_list_mode", widget=RadioSelect),
+                FieldPanel(
+                    "offer_hours",
+                    widget=NumberInput(
+                        attrs={
+                            "min": 1,
+                            "max": MAX_OFFER_HOURS,
+                            "data-w-rules-target": "enable",
+                            "data-w-rules": json.dumps({"waiting_list_mode": [WaitingListMode.OFFER.value]}),
+                        }
+                    ),
+                    help_text=_(
+                        "Only when seats are offered: how long the person has to accept before the seat goes to "
+                        "the next in line (at most two weeks, and never past the start)."
+                    ),
+                ),
+            ],
+            heading=_("Waiting list"),
+            help_text=_(
+                "When an occasion is full, people join its waiting list in the order they enrol. A change applies "
+                "to the next seat that frees up; seats already offered keep their deadline."
+            ),
+            # Wagtail's rules controller greys out the offer hours unless seats are offered.
+            attrs={"data-controller": "w-rules", "data-action": "change->w-rules#resolve"},
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel(
+                    "reminder_days",
+                    help_text=_(
+                        "Days before the start when participants get a reminder, separated by commas, for example "
+                        "“7,1”. Leave empty for no reminders."
+                    ),
+                ),
+                FieldPanel("organiser_notices", widget=RadioSelect),
+                FieldPanel("evaluation_url"),
+            ],
+            heading=_("E-mail"),
+        ),
+    ]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(enrolment_panels, heading=_("Enrolment")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ],
+        base_form_class=CoursePageForm,
+    )
 
     search_fields = [
         *Page.search_fields,

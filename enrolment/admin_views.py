@@ -31,6 +31,7 @@ from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
@@ -171,8 +172,13 @@ class ParticipantFilterSet(WagtailFilterSet):
 # --- Columns ------------------------------------------------------------------------------------------
 
 
+def answer_text(answer):
+    """An answer as text: the options ticked in a multiple-choice question are listed with commas."""
+    return ", ".join(answer) if isinstance(answer, list) else str(answer)
+
+
 def _answers(answers):
-    return "\n".join(f"{item['question']}: {item['answer']}" for item in (answers or {}).values())
+    return "\n".join(f"{item['question']}: {answer_text(item['answer'])}" for item in (answers or {}).values())
 
 
 @dataclass(frozen=True)
@@ -706,7 +712,15 @@ class OccasionAdminViewSet(OnlyTheseViews, ModelViewSet):
             except services.EnrolmentError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("The message is on its way to %(count)s people.") % {"count": count})
+                messages.success(
+                    request,
+                    ngettext(
+                        "The message is on its way to %(count)s person.",
+                        "The message is on its way to %(count)s people.",
+                        count,
+                    )
+                    % {"count": count},
+                )
                 return redirect("occasions:index")
         return TemplateResponse(
             request,
@@ -725,7 +739,11 @@ class OccasionAdminViewSet(OnlyTheseViews, ModelViewSet):
             else:
                 messages.success(
                     request,
-                    _("Capacity changed. %(count)s people got a seat from the waiting list.")
+                    ngettext(
+                        "Capacity changed. %(count)s person got a seat from the waiting list.",
+                        "Capacity changed. %(count)s people got a seat from the waiting list.",
+                        len(promoted),
+                    )
                     % {"count": len(promoted)},
                 )
                 return redirect("occasions:index")

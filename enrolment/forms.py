@@ -17,6 +17,12 @@ class EnrolmentForm(forms.Form):
                 field = forms.ChoiceField(
                     choices=[(choice, choice) for choice in question["choices"]], widget=forms.RadioSelect, **options
                 )
+            elif kind == "multiple_choice":
+                field = forms.MultipleChoiceField(
+                    choices=[(choice, choice) for choice in question["choices"]],
+                    widget=forms.CheckboxSelectMultiple,
+                    **options,
+                )
             elif kind == "yes_no":
                 field = forms.ChoiceField(
                     choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect, **options

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.log_actions import get_active_log_context, log
 from wagtail.models import ModelLogEntry
 
@@ -127,8 +128,23 @@ def clean_answers(course, answers):
     cleaned, errors = {}, {}
     for block in course.enrolment_questions:
         question = block.value
-        raw = answers.get(block.id, "")
-        value = raw.strip() if isinstance(raw, str) else raw
+        raw = answers.get(block.id)
+        value = raw.strip() if isinstance(raw, str) else ("" if raw is None else raw)
+        if question["kind"] == "multiple_choice":
+            # The options ticked, kept in the organiser's order; a single string (one tick) is accepted too.
+            ticked = [value] if isinstance(value, str) else value
+            if not isinstance(ticked, list | tuple) or not all(isinstance(item, str) for item in ticked):
+                errors[block.id] = _("Choose among the options.")
+                continue
+            picked = {item.strip() for item in ticked} - {""}
+            options = list(question["choices"])
+            if not picked <= set(options):
+                errors[block.id] = _("Choose among the options.")
+                continue
+            value = [option for option in options if option in picked]
+        elif not isinstance(value, str):
+            errors[block.id] = _("Give one answer.")
+            continue
         if question["kind"] == "choice" and value and value not in list(question["choices"]):
             errors[block.id] = _("Choose one of the options.")
             continue
@@ -377,7 +393,12 @@ def change_capacity(occasion_id, capacity, by, *, now=None):
         taken = seats_taken(occasion)
         if capacity is not None and capacity < taken:
             raise EnrolmentError(
-                _("%(taken)s seats are already taken; the capacity cannot be lower.") % {"taken": taken},
+                ngettext(
+                    "%(taken)s seat is already taken; the capacity cannot be lower.",
+                    "%(taken)s seats are already taken; the capacity cannot be lower.",
+                    taken,
+                )
+                % {"taken": taken},
                 code="capacity",
             )
         occasion.capacity = capacity
@@ -656,3 +677,114 @@ def record_no_shows(now=None):
         with transaction.atomic():
             recorded += _mark_every_confirmed(lock_occasion(occasion_id), Status.NO_SHOW, None, now)
     return recorded
+
+
+# --- Changing a course's rules ------------------------------------------------------------------------
+
+
+def enrolment_rules(course):
+    """The rules of a course that decide what happens to people who enrol, as a comparable snapshot."""
+    return {
+        "requires_approval": course.requires_approval,
+        "eligible_professions": {profession.pk for profession in course.eligible_professions.all()},
+        "questions": [block.id for block in course.enrolment_questions],
+        "waiting_list_mode": course.waiting_list_mode,
+        "offer_hours": course.offer_hours,
+    }
+
+
+def rule_change_effects(course, before, after, now=None):
+    """What changing a course's rules does to the people already enrolled in its coming occasions.
+
+    `before` and `after` are `enrolment_rules` snapshots. One sentence per change that concerns someone, in the
+    active language; empty when nobody is enrolled or nothing that matters changed. No rule change ever moves
+    an enrolment: rules apply to what happens next.
+    """
+    now = now or timezone.now()
+    counts = dict(
+        Enrolment.objects.filter(
+            occasion__course__translation_key=course.translation_key,
+            occasion__end__gte=now,
+            status__in=Enrolment.ACTIVE_STATUSES,
+        )
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    if not counts:
+        return []
+    enrolled = sum(counts.values())
+    confirmed, pending = counts.get(Status.CONFIRMED, 0), counts.get(Status.PENDING, 0)
+    waiting, offered = counts.get(Status.WAITING, 0), counts.get(Status.OFFERED, 0)
+    effects = []
+    if after["requires_approval"] and not before["requires_approval"] and confirmed:
+        effects.append(
+            ngettext(
+                "New enrolments now need your approval; the %(count)s person already confirmed stays confirmed.",
+                "New enrolments now need your approval; the %(count)s people already confirmed stay confirmed.",
+                confirmed,
+            )
+            % {"count": confirmed}
+        )
+    if before["requires_approval"] and not after["requires_approval"] and pending:
+        effects.append(
+            ngettext(
+                "New enrolments are confirmed at once; %(count)s enrolment still awaits your approval in the "
+                "participant list.",
+                "New enrolments are confirmed at once; %(count)s enrolments still await your approval in the "
+                "participant list.",
+                pending,
+            )
+            % {"count": pending}
+        )
+    if after["eligible_professions"] != before["eligible_professions"]:
+        effects.append(
+            ngettext(
+                "The professions that may enrol apply to new enrolments; the %(count)s person already enrolled "
+                "keeps their place.",
+                "The professions that may enrol apply to new enrolments; the %(count)s people already enrolled "
+                "keep their places.",
+                enrolled,
+            )
+            % {"count": enrolled}
+        )
+    if set(after["questions"]) - set(before["questions"]):
+        effects.append(
+            ngettext(
+                "The %(count)s person already enrolled has not answered the new questions.",
+                "The %(count)s people already enrolled have not answered the new questions.",
+                enrolled,
+            )
+            % {"count": enrolled}
+        )
+    mode_changed = after["waiting_list_mode"] != before["waiting_list_mode"]
+    if mode_changed and after["waiting_list_mode"] == WaitingListMode.OFFER and waiting:
+        effects.append(
+            ngettext(
+                "The %(count)s person on the waiting list will be offered the next free seat, with %(hours)s "
+                "hours to accept.",
+                "The %(count)s people on the waiting list will be offered the next free seats, with %(hours)s "
+                "hours to accept.",
+                waiting,
+            )
+            % {"count": waiting, "hours": after["offer_hours"]}
+        )
+    elif mode_changed and waiting:
+        effects.append(
+            ngettext(
+                "The %(count)s person on the waiting list will get the next free seat at once, without an offer.",
+                "The %(count)s people on the waiting list will get the next free seats at once, without an offer.",
+                waiting,
+            )
+            % {"count": waiting}
+        )
+    if offered and (mode_changed or after["offer_hours"] != before["offer_hours"]):
+        effects.append(
+            ngettext(
+                "The %(count)s seat already offered keeps its deadline.",
+                "The %(count)s seats already offered keep their deadlines.",
+                offered,
+            )
+            % {"count": offered}
+        )
+    return effects

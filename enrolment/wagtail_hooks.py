@@ -46,6 +46,39 @@ def register_organiser_viewsets():
     return OrganiserViewSetGroup()
 
 
+def _is_course(page):
+    return page.specific_class is not None and page.specific_class.__name__ == "CoursePage"
+
+
+@hooks.register("before_edit_page")
+def remember_course_rules(request, page):
+    """The rules in force (the live row, not a draft) before the owner saves, to say what a change does."""
+    if request.method == "POST" and _is_course(page):
+        from courses.models import CoursePage
+
+        from .services import enrolment_rules
+
+        request._course_rules_before = enrolment_rules(CoursePage.objects.get(pk=page.pk))
+
+
+@hooks.register("after_edit_page")
+def tell_what_rule_changes_do(request, page):
+    """After a save, say what the changed enrolment rules do to the people already enrolled."""
+    before = getattr(request, "_course_rules_before", None)
+    if before is None or not request.accepts("text/html"):
+        return  # not a course, or the editor's autosave (it shows no messages)
+    from django.contrib import messages
+
+    from .services import enrolment_rules, rule_change_effects
+
+    effects = rule_change_effects(page, before, enrolment_rules(page))
+    published = "action-publish" in request.POST
+    for effect in effects:
+        if not published:
+            effect = _("When you publish: %(effect)s") % {"effect": effect}
+        messages.info(request, effect)
+
+
 @hooks.register("before_delete_page")
 def keep_courses_with_enrolments(request, page):
     """A course people have enrolled in is unpublished or its occasions cancelled, never deleted."""

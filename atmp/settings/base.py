@@ -161,6 +161,9 @@ LANGUAGES = [("sv", "Svenska"), ("en", "English")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILLOCALIZE_DEFAULT_LOCALE = "sv"
+# Page addresses in plain ASCII (Säker → saker), typed or made from a Swedish title, so links survive e-mail and
+# chat unescaped; wagtail-localize already makes translations' slugs ASCII when it syncs them.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

@@ -45,3 +45,26 @@ def test_load_demo_refuses_to_run_with_debug_off(db, settings):
 
     assert "only with DEBUG on" in str(refusal.value)
     assert not User.objects.exists()
+
+
+def test_the_demo_shows_every_enrolment_rule(site):
+    load_demo()
+    courses = CoursePage.objects.filter(locale__language_code="sv")
+
+    assert courses.filter(requires_approval=True).exists()
+    assert courses.filter(eligible_professions__isnull=False).exists()
+    assert courses.filter(waiting_list_mode="offer").exists()
+    assert courses.exclude(organiser_notices="none").exists()
+    assert courses.exclude(evaluation_url="").exists()
+    kinds = {block.value["kind"] for course in courses for block in course.enrolment_questions}
+    assert kinds == {"text", "long_text", "choice", "multiple_choice", "yes_no"}
+    # Skåne's owner finds an approval course with questions and people waiting for a decision.
+    skane = courses.get(slug="aferes-infor-car-t-tillverkning")
+    assert skane.requires_approval and len(skane.enrolment_questions) == 2
+    assert Enrolment.objects.filter(occasion__course=skane, status=Enrolment.Status.PENDING).exists()
+    answered = Enrolment.objects.filter(occasion__course=skane, status=Enrolment.Status.PENDING).first()
+    assert skane.enrolment_questions[0].id in answered.answers
+    # Both languages ask the same questions, in their own words.
+    english = skane.get_translation(site.catalogue["en"].locale).specific
+    assert [block.id for block in english.enrolment_questions] == [block.id for block in skane.enrolment_questions]
+    assert english.enrolment_questions[0].value["label"] == "What is your role in apheresis?"

@@ -8,6 +8,7 @@ week plan the same dates; a course that already has occasions from an earlier we
 import datetime as dt
 import random
 import time
+import uuid
 from collections import Counter
 from decimal import Decimal
 from functools import cache
@@ -38,7 +39,17 @@ from courses.factories import (
     translate_course,
     translate_snippet,
 )
-from courses.models import Audience, Centre, CentreTeam, CourseFormat, CoursePage, Occasion, Topic
+from courses.models import (
+    Audience,
+    Centre,
+    CentreTeam,
+    CourseFormat,
+    CoursePage,
+    Occasion,
+    OrganiserNotices,
+    Topic,
+    WaitingListMode,
+)
 from enrolment import notifications
 from enrolment.factories import EnrolmentFactory
 from enrolment.models import Enrolment, OutboxMessage
@@ -278,7 +289,77 @@ class Command(BaseCommand):
                     learning_objectives=rich_list(en["objectives"]),
                     prerequisites=en["prerequisites"],
                 )
+            self.apply_rules(page)
             self.courses.append(page)
+
+    def apply_rules(self, page):
+        """The Enrolment tab's rules on the demo courses that show them (demo_content.COURSE_RULES).
+
+        Set once, on a course that still has the default rules: what an owner changed later stays.
+        """
+        rules = content.COURSE_RULES.get(page.slug)
+        page = CoursePage.objects.get(pk=page.pk)
+        untouched = (
+            not page.enrolment_questions
+            and not page.requires_approval
+            and page.waiting_list_mode == WaitingListMode.AUTOMATIC
+            and page.organiser_notices == OrganiserNotices.NONE
+            and not page.evaluation_url
+            and not page.eligible_professions.exists()
+        )
+        if rules is None or not untouched:
+            return
+        # The same block ids in both languages (wagtail-localize keeps them), so answers line up.
+        questions = rules.get("questions", [])
+        ids = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"atmp-demo/{page.slug}/{n}")) for n in range(len(questions))]
+        for language, version in (("sv", page), ("en", page.get_translation_or_none(self.en))):
+            if version is None:
+                continue
+            version = version.specific
+            version.requires_approval = rules.get("requires_approval", False)
+            version.eligible_professions = [self.audiences[slug] for slug in rules.get("eligible_professions", [])]
+            version.waiting_list_mode = rules.get("waiting_list_mode", WaitingListMode.AUTOMATIC)
+            version.offer_hours = rules.get("offer_hours", version.offer_hours)
+            version.organiser_notices = rules.get("organiser_notices", OrganiserNotices.NONE)
+            if rules.get("evaluation"):
+                version.evaluation_url = content.EVALUATION_URL.format(slug=page.slug)
+            version.enrolment_questions = [
+                {
+                    "type": "question",
+                    "id": block_id,
+                    "value": {
+                        "label": wording[0],
+                        "help_text": wording[1],
+                        "kind": kind,
+                        "choices": wording[2],
+                        "required": required,
+                    },
+                }
+                for block_id, (kind, required, *words) in zip(ids, questions, strict=True)
+                for wording in [words[0] if language == "sv" else words[1]]
+            ]
+            version.save_revision().publish()
+
+    def demo_answers(self, course, user):
+        """Answers to a demo course's questions, the same for a person on every run."""
+        rng = random.Random(f"{SEED}:{course.slug}:{user.email}")
+        answers = {}
+        for block in course.enrolment_questions:
+            question = block.value
+            choices = list(question["choices"])
+            if question["kind"] == "choice":
+                answer = rng.choice(choices)
+            elif question["kind"] == "multiple_choice":
+                answer = [choice for choice in choices if rng.random() < 0.5] or choices[:1]
+            elif question["kind"] == "yes_no":
+                answer = rng.choice(["yes", "yes", "no"])
+            elif question["kind"] == "long_text":
+                answer = rng.choice(content.DEMO_LONG_ANSWERS)
+            else:
+                answer = user.workplace or rng.choice(content.DEMO_LONG_ANSWERS)
+            if question["required"] or rng.random() < 0.7:
+                answers[block.id] = {"question": question["label"], "answer": answer}
+        return answers
 
     def move_under_centre(self, page, data):
         centre = self.centres[data["centres"][0]]
@@ -403,6 +484,10 @@ class Command(BaseCommand):
             statuses = self.plan_statuses(occasion, kind, rng)
             people = rng.sample(self.clinicians, len(statuses))
             moments = self.enrolment_moments(occasion, len(statuses), rng)
+            if occasion.course.requires_approval and occasion.end >= self.now:
+                # The newest confirmed enrolments of an approval course wait for the owner's decision instead.
+                newest = [n for n, status in enumerate(statuses) if status == Status.CONFIRMED][-3:]
+                statuses = [Status.PENDING if n in newest else status for n, status in enumerate(statuses)]
             made = []
             for user, status, moment in zip(people, statuses, moments, strict=True):
                 if (occasion.pk, user.pk) in taken:
@@ -410,7 +495,12 @@ class Command(BaseCommand):
                 full = occasion.capacity is not None and seats[occasion.pk] >= occasion.capacity
                 if (status in Enrolment.SEAT_STATUSES and full) or (status == Status.WAITING and not full):
                     continue  # someone enrolled outside the demo: never overbook or queue for a free seat
-                made.append(EnrolmentFactory.build(occasion=occasion, user=user, status=status, created_at=moment))
+                answers = self.demo_answers(occasion.course, user) if occasion.course.enrolment_questions else {}
+                made.append(
+                    EnrolmentFactory.build(
+                        occasion=occasion, user=user, status=status, created_at=moment, answers=answers
+                    )
+                )
                 taken.add((occasion.pk, user.pk))
                 if status in Enrolment.SEAT_STATUSES:
                     seats[occasion.pk] += 1
