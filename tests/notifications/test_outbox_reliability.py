@@ -154,6 +154,8 @@ class WorkerProcess:
             "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
             "REDIS_URL": broker_url,
             "EMAIL_HOST": "127.0.0.1",
+            "BASE_URL": "https://kurser.example.se",
+            "DEFAULT_FROM_EMAIL": "ATMP-kurser <kurser@example.se>",
             "EMAIL_PORT": str(relay.port),
             "EMAIL_USE_TLS": "false",
             "VAR_DIR": self.var_dir,

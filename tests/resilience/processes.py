@@ -146,7 +146,11 @@ def collected_static():
     global _static_root
     if _static_root is None:
         root = tempfile.mkdtemp(prefix="atmp-resilience-static-")
-        env = {**base_env(database_url="sqlite:///:memory:", redis_url=""), "BENCH_STATIC_ROOT": root}
+        # Production settings demand PostgreSQL and Redis addresses; collectstatic connects to neither.
+        env = {
+            **base_env(database_url="postgres://unused@127.0.0.1:1/unused", redis_url="redis://127.0.0.1:1/0"),
+            "BENCH_STATIC_ROOT": root,
+        }
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput"],
             cwd=REPO,
