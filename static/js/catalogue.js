@@ -38,6 +38,11 @@
     fresh.querySelectorAll(".facet summary").forEach(function (summary, index) {
       if (summaries[index]) summaries[index].innerHTML = summary.innerHTML;
     });
+    // The language switch keeps the filters, as it does after a full page load.
+    fresh.querySelectorAll(".language-switch a[hreflang]").forEach(function (link) {
+      var current = document.querySelector('.language-switch a[hreflang="' + link.getAttribute("hreflang") + '"]');
+      if (current) current.setAttribute("href", link.getAttribute("href"));
+    });
     var heading = results.querySelector("#results-heading");
     if (status && heading) status.textContent = heading.textContent.trim();
     window.history.replaceState(null, "", url);
