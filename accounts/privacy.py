@@ -14,6 +14,7 @@ import re
 import secrets
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
@@ -214,6 +215,22 @@ class SocialAccountHandler(Handler):
     def erase(self, erasure):
         # Tokens go with them (cascade).
         SocialAccount.objects.filter(user=erasure.user).delete()
+
+
+@register
+class AuthenticatorHandler(Handler):
+    model = "mfa.Authenticator"
+    key = "second_factors"
+
+    def export(self, user):
+        # What kind and since when; never the secret itself (a TOTP seed or recovery codes would be a key).
+        return [
+            {"type": authenticator["type"], "created_at": _iso(authenticator["created_at"])}
+            for authenticator in Authenticator.objects.filter(user=user).order_by("pk").values("type", "created_at")
+        ]
+
+    def erase(self, erasure):
+        Authenticator.objects.filter(user=erasure.user).delete()
 
 
 @register

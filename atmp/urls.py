@@ -13,6 +13,8 @@ from catalogue.seo import SiteSitemap, icon, robots_txt
 from enrolment import views as enrolment_views
 from enrolment.certificates import verify_route
 
+from . import dev_views
+
 urlpatterns = [
     # Before Wagtail's admin URLs: its login form is replaced by the site's (allauth) login.
     path("admin/login/", account_views.admin_login, name="admin_login"),
@@ -31,16 +33,16 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+# The mailbox answers only with DEBUG on (the view checks at every request, so tests can reach it).
+urlpatterns += [
+    path("dev/mailbox/", dev_views.mailbox, name="dev_mailbox"),
+    path("dev/mailbox/<int:number>/", dev_views.mailbox, name="dev_mailbox_message"),
+]
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    from . import dev_views
-
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-    urlpatterns += [
-        path("dev/mailbox/", dev_views.mailbox, name="dev_mailbox"),
-        path("dev/mailbox/<int:number>/", dev_views.mailbox, name="dev_mailbox_message"),
-    ]
 
 urlpatterns += i18n_patterns(
     path("accounts/profile/", account_views.profile, name="profile"),

@@ -58,6 +58,10 @@ class BenchEnv:
             "SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": self.database_url,
             "REDIS_URL": REDIS_URL,
+            # Production settings require these; links and mail go nowhere unless a benchmark starts a sink.
+            "BASE_URL": "https://bench.invalid",
+            "DEFAULT_FROM_EMAIL": "ATMP bench <bench@bench.invalid>",
+            "EMAIL_HOST": "127.0.0.1",
             "DB_CONN_MAX_AGE": "60",
             "BENCH_STATIC_ROOT": str(self.static_root),
             "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),

@@ -30,7 +30,7 @@ def build_content():
 
     if "load_demo" in get_commands():
         try:
-            call_command("load_demo", stdout=io.StringIO())
+            call_command("load_demo", i_know_this_is_not_production=True, stdout=io.StringIO())
             return "manage.py load_demo"
         except Exception as error:  # noqa: BLE001 - another engineer's command in progress; fall back
             print(f"load_demo failed ({type(error).__name__}: {error}); building courses with the factories")

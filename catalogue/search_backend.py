@@ -14,6 +14,15 @@ from modelsearch.backends.database import SearchBackend as database_backend
 TEXT_SEARCH_CONFIGS = {"sv": "swedish", "en": "english"}
 
 
+def plain_search_text(text):
+    """What a visitor typed, as words for any backend: no quotes, single spaces.
+
+    A double quote means nothing in a plain-text search, and the SQLite backend puts each word inside "..."
+    without escaping it (a lone `"` is an FTS5 syntax error, a 500), so quotes become spaces.
+    """
+    return " ".join((text or "").replace('"', " ").split())
+
+
 def config_for_language(language_code, default="simple"):
     return TEXT_SEARCH_CONFIGS.get((language_code or "")[:2], default)
 

@@ -21,6 +21,7 @@ from courses.models import Centre, CoursePage, Occasion, Topic, localized
 from enrolment.models import Enrolment
 
 from .forms import SortOrder
+from .search_backend import plain_search_text
 
 COURSE_FACETS = {"topic": "topics", "centre": "centres", "audience": "audiences"}
 
@@ -69,9 +70,7 @@ def search_ranking(query, locale):
 
 def search_text(filters):
     """The search as the backends can take it, or "" for no search."""
-    # A double quote means nothing in a plain-text search, and the SQLite backend puts each word inside
-    # "..." without escaping it (a lone `"` is an FTS5 syntax error), so quotes become spaces.
-    return " ".join((filters.get("q") or "").replace('"', " ").split())
+    return plain_search_text(filters.get("q"))
 
 
 def _matching_courses(filters, locale, ranking, now=None, next_start=False):

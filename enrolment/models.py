@@ -1,6 +1,8 @@
 """What people do with an occasion: the enrolment and its states (see shared DOMAIN.md), and the events
 that state changes cause, from which notifications are sent after commit."""
 
+from email.utils import make_msgid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -124,11 +126,20 @@ class EnrolmentEvent(models.Model):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+def new_message_id():
+    """A Message-ID header for a new outbox row (RFC 5322), in the sender's domain."""
+    return make_msgid(idstring="atmp", domain=settings.NOTIFICATION_MESSAGE_ID_DOMAIN)
+
+
 class OutboxMessage(models.Model):
     """An e-mail to send, written in the same transaction as the change that causes it.
 
     `key` is unique: the same message (event or reminder + recipient + kind + occasion version) can never be
     queued twice. A Celery task sends it after commit; a periodic sweep re-sends rows never picked up.
+    `message_id` is fixed when the row is written, so every attempt sends the same Message-ID header and a
+    copy that arrives twice (a worker died after the server accepted it) is one message to the receiver.
+    `attempt_started_at` is set while an attempt is under way; `next_attempt_at` is when a failed one is
+    tried again (exponential back-off, see notifications.retry_delay).
     """
 
     class Status(models.TextChoices):
@@ -182,6 +193,9 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    attempt_started_at = models.DateTimeField(_("attempt under way since"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True, default=new_message_id)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

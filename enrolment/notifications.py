@@ -1,10 +1,12 @@
 """E-mail from enrolment events: the outbox, the messages, sending, reminders and follow-ups.
 
 Reliability follows pretix: a message is first an `OutboxMessage` row written in the same transaction as the
-change that causes it, under a unique key, so it is queued exactly once. After commit a Celery task gets the
-row's id, locks the row, sends, and marks it sent; a row that is already sent (a task delivered twice) is
-skipped. If the broker is down at commit time the row simply waits: `sweep` re-enqueues rows nobody picked
-up. Reminders are found by a periodic job from the database, never scheduled as far-future tasks.
+change that causes it, under a unique key, so it is queued exactly once, with the Message-ID every attempt
+will use. After commit a Celery task gets the row's id, records that an attempt is under way (committed),
+sends outside any transaction, and marks the row sent; a row that is sent or being sent (a task delivered
+twice) is skipped. A failed attempt stores when to try again (exponential back-off). If the broker is down at
+commit time the row simply waits: `sweep` re-enqueues rows nobody picked up and attempts cut short by a
+crash. Reminders are found by a periodic job from the database, never scheduled as far-future tasks.
 """
 
 import datetime as dt
@@ -14,6 +16,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -66,7 +69,11 @@ def is_permanent(error):
 
 
 class SendFailed(Exception):
-    """Sending failed for a reason that may pass (the task retries); the row records the error."""
+    """Sending failed for a reason that may pass; the row records the error and `retry_at`, when the task retries."""
+
+    def __init__(self, error, retry_at):
+        super().__init__(error)
+        self.retry_at = retry_at
 
 
 # --- Queueing (inside the caller's transaction) --------------------------------------------------------
@@ -331,7 +338,7 @@ def build_email(message):
             body=render_to_string("email/message.txt", context),
             from_email=sender(message.language),
             to=[message.email],
-            headers={"X-ATMP-Message": message.key},
+            headers={"X-ATMP-Message": message.key, "Message-ID": message.message_id},
         )
         email.attach_alternative(render_to_string("email/message.html", context), "text/html")
         method = CALENDAR_METHODS.get(message.kind)
@@ -352,39 +359,77 @@ def build_email(message):
 # --- Sending -------------------------------------------------------------------------------------------
 
 
-def send(message_id, now=None):
-    """Send one outbox row if it is still queued. Returns "sent", "skipped", or raises SendFailed."""
-    now = now or timezone.now()
+def retry_delay(attempts):
+    """Seconds to wait after failed attempt number `attempts`: base, 2×base, 4×base, ... up to the cap."""
+    base = settings.NOTIFICATION_RETRY_BASE_SECONDS
+    return min(base * 2 ** min(attempts - 1, 20), settings.NOTIFICATION_RETRY_MAX_SECONDS)
+
+
+def _claim(message_id, now):
+    """Record that an attempt is under way, in a short transaction of its own, committed before SMTP is spoken:
+    a worker that dies after the server accepted the message leaves a trace the sweep finds."""
     with transaction.atomic():
-        # skip_locked: if another worker holds the row it is sending it; don't wait, don't send twice. Only this
+        # skip_locked: if another worker holds the row it is claiming it; don't wait, don't send twice. Only this
         # row (`of`): PostgreSQL cannot lock the nullable side of the outer joins to enrolment, event and user.
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("occasion", "enrolment", "event", "user")
-            .filter(pk=message_id, status=MessageStatus.QUEUED)
+            .filter(pk=message_id, status=MessageStatus.QUEUED, attempt_started_at__isnull=True)
             .first()
         )
         if message is None:
-            return "skipped"
+            return None
         message.attempts += 1
-        message.last_attempt_at = now
-        try:
-            build_email(message).send()
-        except TEMPORARY_ERRORS as error:
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS or is_permanent(error):
-                message.status = MessageStatus.FAILED
-            message.save(update_fields=["attempts", "last_attempt_at", "last_error", "status"])
-            failed = message.status == MessageStatus.FAILED
-        else:
-            message.status = MessageStatus.SENT
-            message.sent_at = timezone.now()
-            message.last_error = ""
-            message.save(update_fields=["attempts", "last_attempt_at", "last_error", "status", "sent_at"])
-            return "sent"
-    if failed:
-        return "failed"
-    raise SendFailed(message.last_error)
+        message.last_attempt_at = message.attempt_started_at = now
+        message.next_attempt_at = None
+        message.save(update_fields=["attempts", "last_attempt_at", "attempt_started_at", "next_attempt_at"])
+    return message
+
+
+def _attempt_failed(message, error, permanent=False):
+    """Record the failure and when to try again, or give up. Returns the time of the next attempt (None: failed).
+
+    Only the attempt that still owns the row writes (the sweep may have handed a cut-short one to another)."""
+    last_error = f"{type(error).__name__}: {error}"[:2000]
+    if permanent or message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        retry_at, changes = None, {"status": MessageStatus.FAILED}
+    else:
+        retry_at = timezone.now() + dt.timedelta(seconds=retry_delay(message.attempts))
+        changes = {"next_attempt_at": retry_at}
+    OutboxMessage.objects.filter(
+        pk=message.pk, status=MessageStatus.QUEUED, attempt_started_at=message.attempt_started_at
+    ).update(attempt_started_at=None, last_error=last_error, **changes)
+    message.last_error = last_error
+    return retry_at
+
+
+def send(message_id, now=None):
+    """Send one outbox row if it is queued and nobody is sending it. Returns "sent", "skipped" or "failed" (given
+    up), or raises SendFailed with the time of the next attempt.
+
+    Three steps, so no transaction is open while SMTP is spoken: claim the row (committed), send with the row's
+    Message-ID, mark it sent. A crash between the second and the third leaves an attempt under way that the sweep
+    resends with the same Message-ID: the receiver may get two copies, which mail software treats as one.
+    """
+    message = _claim(message_id, now or timezone.now())
+    if message is None:
+        return "skipped"
+    try:
+        build_email(message).send()
+    except TEMPORARY_ERRORS as error:
+        retry_at = _attempt_failed(message, error, permanent=is_permanent(error))
+        if retry_at is None:
+            return "failed"
+        raise SendFailed(message.last_error, retry_at) from error
+    except Exception as error:
+        # A bug (rendering, a deleted row): the attempt ends with the reason on the row and the traceback in the
+        # log; the sweep tries again after the back-off and the row fails after the last attempt.
+        _attempt_failed(message, error)
+        raise
+    OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
+        status=MessageStatus.SENT, sent_at=timezone.now(), last_error="", attempt_started_at=None, next_attempt_at=None
+    )
+    return "sent"
 
 
 def resend(message_id):
@@ -392,9 +437,11 @@ def resend(message_id):
     with transaction.atomic():
         original = OutboxMessage.objects.select_for_update().get(pk=message_id)
         if original.status == MessageStatus.FAILED:
+            # Same row, same Message-ID: if an earlier attempt did arrive, the receiver sees one message.
             original.status = MessageStatus.QUEUED
             original.attempts = 0
-            original.save(update_fields=["status", "attempts"])
+            original.attempt_started_at = original.next_attempt_at = None
+            original.save(update_fields=["status", "attempts", "attempt_started_at", "next_attempt_at"])
             message = original
         else:
             copies = OutboxMessage.objects.filter(key__startswith=f"resend:{original.pk}:").count()
@@ -413,14 +460,38 @@ def resend(message_id):
     return message
 
 
+CUT_SHORT = "AttemptCutShort: no outcome recorded within {seconds:g} s (the worker stopped?)"
+
+
 def sweep(now=None):
-    """Re-enqueue rows nobody picked up (broker down at commit time) or left waiting after a crash."""
+    """Re-enqueue what nobody is sending: rows the broker never got, retries lost with a stopped worker, and
+    attempts cut short (started longer ago than NOTIFICATION_ATTEMPT_TIMEOUT_SECONDS, never finished). These
+    go out again with the Message-ID of the first attempt; after the last attempt the row is "failed"."""
     now = now or timezone.now()
     stale = now - dt.timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER_SECONDS)
-    waiting = OutboxMessage.objects.filter(status=MessageStatus.QUEUED, created_at__lt=stale).exclude(
-        last_attempt_at__gte=stale
+    timeout = settings.NOTIFICATION_ATTEMPT_TIMEOUT_SECONDS
+    ids = []
+    with transaction.atomic():
+        cut_short = OutboxMessage.objects.select_for_update(skip_locked=True).filter(
+            status=MessageStatus.QUEUED, attempt_started_at__lt=now - dt.timedelta(seconds=timeout)
+        )
+        for message in cut_short[:1000]:
+            message.attempt_started_at = None
+            message.last_error = CUT_SHORT.format(seconds=timeout)
+            if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+                message.status = MessageStatus.FAILED
+            else:
+                ids.append(message.pk)
+            message.save(update_fields=["attempt_started_at", "last_error", "status"])
+    # Due since before `stale` (never tried: since it was queued) and not taken: its task was lost.
+    waiting = (
+        OutboxMessage.objects.filter(status=MessageStatus.QUEUED, attempt_started_at__isnull=True)
+        .annotate(due_at=Coalesce("next_attempt_at", "created_at"))
+        .filter(due_at__lt=stale)
+        .exclude(pk__in=ids)
+        .order_by("pk")
     )
-    ids = list(waiting.values_list("pk", flat=True)[:1000])
+    ids += waiting.values_list("pk", flat=True)[: 1000 - len(ids)]
     for message_id in ids:
         enqueue(message_id)
     return len(ids)

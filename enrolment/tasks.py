@@ -16,9 +16,8 @@ def send_outbox_message(self, message_id):
     try:
         return notifications.send(message_id)
     except notifications.SendFailed as error:
-        # Back off 30 s, 1 min, 2 min, ... up to 30 min between attempts (NOTIFICATION_RETRY_BASE_SECONDS = 30).
-        delay = min(settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** min(self.request.retries, 6), 1800)
-        raise self.retry(exc=error, countdown=delay) from error
+        # At the next attempt time the row records (exponential back-off, notifications.retry_delay).
+        raise self.retry(exc=error, eta=error.retry_at) from error
 
 
 @shared_task

@@ -4,11 +4,16 @@ participant and occasion lists (enrolment/admin_views.py), and the e-mail outbox
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
+
+from courses import formatting
 
 from . import access
 from .admin_views import OnlyTheseViews
@@ -58,6 +63,28 @@ def keep_courses_with_enrolments(request, page):
     return None
 
 
+class NextAttemptColumn(Column):
+    """When a queued message is tried again (its back-off), in the admin's language and local time."""
+
+    def __init__(self):
+        super().__init__("next_attempt_at", label=_("Next attempt"), sort_key="next_attempt_at")
+
+    def get_value(self, instance):
+        if instance.status != OutboxMessage.Status.QUEUED:
+            return ""
+        if instance.attempt_started_at:
+            return _("Sending now")
+        if not instance.next_attempt_at:
+            return ""
+        when = formatting.format_datetime(instance.next_attempt_at)
+        wait = instance.next_attempt_at - timezone.now()
+        if wait.total_seconds() <= 0:
+            return when
+        if wait.total_seconds() < 60:
+            return _("%(time)s (in under a minute)") % {"time": when}
+        return _("%(time)s (in %(duration)s)") % {"time": when, "duration": timeuntil(instance.next_attempt_at)}
+
+
 class OutboxIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
@@ -81,7 +108,17 @@ class OutboxViewSet(OnlyTheseViews, ModelViewSet):
     menu_label = _("E-mail outbox")
     add_to_admin_menu = True
     menu_order = 260
-    list_display = ["kind", "email", "occasion", "status", "attempts", "last_error", "created_at", "sent_at"]
+    list_display = [
+        "kind",
+        "email",
+        "occasion",
+        "status",
+        "attempts",
+        "last_error",
+        NextAttemptColumn(),
+        "created_at",
+        "sent_at",
+    ]
     list_filter = ["status", "kind"]
     search_fields = ["email", "key"]
     inspect_view_enabled = True

@@ -2,6 +2,7 @@
 
 import json
 import os
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -217,7 +218,7 @@ STORAGES = storages_from_env()
 
 # Wagtail
 WAGTAIL_SITE_NAME = "ATMP Courses"
-WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "catalogue.search_backend"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip", "mp4"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
@@ -231,6 +232,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # `?format=` is a course field the API filters on (online, in person...), not a choice of renderer:
+    # DRF's override answered `?format=online` with an empty 404.
+    "URL_FORMAT_OVERRIDE": None,
 }
 
 # django-allauth: e-mail is the login
@@ -345,8 +349,18 @@ ATTENDANCE_LOOKBACK_DAYS = int(os.environ.get("ATTENDANCE_LOOKBACK_DAYS", "14"))
 NOTIFICATION_RATE_LIMIT = os.environ.get("NOTIFICATION_RATE_LIMIT") or None  # e.g. "30/m" per worker for strict relays
 NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "8"))
 NOTIFICATION_SWEEP_AFTER_SECONDS = int(os.environ.get("NOTIFICATION_SWEEP_AFTER_SECONDS", "120"))
-# Back-off between attempts: base, 2×base, 4×base, ... up to 30 min (30 s gives 30 s, 1 min, 2 min, ...).
+# Back-off between attempts: base, 2×base, 4×base, ... up to NOTIFICATION_RETRY_MAX_SECONDS. With 30 s and 8
+# attempts: tries at 0, 30 s, 1½, 3½, 7½, 15½, 31½ and 61½ min, then the row is "failed" (a relay away for
+# an hour loses nothing; an admin can send it again from the outbox).
 NOTIFICATION_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
+NOTIFICATION_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFICATION_RETRY_MAX_SECONDS", "1800"))
+# An attempt still under way after this long was cut short (the worker died): the sweep sends it again, with
+# the same Message-ID. Longer than the slowest SMTP conversation (several EMAIL_TIMEOUTs).
+NOTIFICATION_ATTEMPT_TIMEOUT_SECONDS = float(os.environ.get("NOTIFICATION_ATTEMPT_TIMEOUT_SECONDS", "300"))
+# The domain in the Message-ID of outgoing mail: the sender's.
+NOTIFICATION_MESSAGE_ID_DOMAIN = os.environ.get("NOTIFICATION_MESSAGE_ID_DOMAIN") or (
+    parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+)
 
 LOGGING = {
     "version": 1,

@@ -20,3 +20,9 @@ PAGE_CACHE_SECONDS = 0  # tests of the cache turn it on themselves
 # Tests keep the Django cache in memory even when REDIS_URL is set for the broker: allauth's rate limits
 # and the page cache must not carry over from one test run (or test) to the next.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not SQLite's shared in-memory cache: there a second connection (a worker thread, the live
+    # server) meets "database table is locked" at once instead of waiting its turn as the real file does.
+    _test_dir = "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp"  # noqa: S108
+    DATABASES["default"]["TEST"] = {"NAME": f"{_test_dir}/atmp-test-{os.getpid()}.sqlite3"}  # noqa: F405

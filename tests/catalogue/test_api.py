@@ -60,3 +60,56 @@ def test_a_nul_character_in_the_query_is_refused_with_a_reason(client, english_c
 
     assert response.status_code == 400
     assert "NUL" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('search="', None),
+        ('search=a"b', None),
+        ("search=x&search_operator=xor", "search_operator must be 'and' or 'or'"),
+        ("offset=99999999999999999999", "offset cannot be higher than"),
+        ("type=courses.CoursePage&cpd_hours=abc", "'abc' is not a valid value for cpd_hours"),
+        ("type=courses.CoursePage&first_published_at=tomorrow", "not a valid value for first_published_at"),
+        ("alias_of=99999999999999999999", "out of range for alias_of"),
+    ],
+)
+def test_malformed_parameters_from_issue_11_get_an_answer_not_a_server_error(client, english_course, query, message):
+    response = client.get(f"/api/v2/pages/?{query}")
+
+    if message is None:  # a quote in a search is no syntax: it is read as a space
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 400
+        assert message in response.json()["message"]
+
+
+def test_a_search_with_quotes_finds_what_the_words_find(client, english_course):
+    response = client.get('/api/v2/pages/?type=courses.CoursePage&locale=en&search="practice"')
+
+    assert [item["title"] for item in response.json()["items"]] == ["CAR-T in practice"]
+
+
+def test_find_by_id_needs_a_number(client, english_course):
+    response = client.get("/api/v2/pages/find/?id=abc")
+
+    assert response.status_code == 400
+    assert response.json()["message"] == "id must be a positive integer"
+
+
+def test_a_nul_character_is_refused_by_the_detail_view_too(client, english_course):
+    response = client.get(f"/api/v2/pages/{english_course.pk}/?site=%00")
+
+    assert response.status_code == 400
+    assert "NUL" in response.json()["message"]
+
+
+def test_courses_can_be_filtered_by_format(client, english_course):
+    create_course(title="Distanskurs", format="online")
+
+    online = client.get("/api/v2/pages/?type=courses.CoursePage&format=online").json()
+    unknown = client.get("/api/v2/pages/?type=courses.CoursePage&format=telepathy")
+
+    assert [item["title"] for item in online["items"]] == ["Distanskurs"]
+    assert unknown.status_code == 200
+    assert unknown.json()["items"] == []

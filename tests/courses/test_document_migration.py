@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from wagtail.models import Collection
 
 BEFORE = [("courses", "0005_centre_pages_and_teams"), ("wagtaildocs", "0014_alter_document_file_size")]
 AFTER = [("courses", "0009_remove_public_copies_of_documents")]
@@ -25,6 +26,8 @@ def migrate(targets):
 def test_existing_documents_and_their_files_move_to_private_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DOCUMENTS_ROOT = tmp_path / "documents"
+    if Collection.get_first_root_node() is None:  # an earlier transactional test flushed the tree
+        Collection.add_root(name="Root")
     old_apps = migrate(BEFORE)
     try:
         OldDocument = old_apps.get_model("wagtaildocs", "Document")

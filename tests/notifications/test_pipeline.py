@@ -287,9 +287,11 @@ def test_a_server_that_says_try_again_gets_the_message_on_a_later_attempt(person
     enrolment = services.enrol(anna, occasion.pk)
     message = OutboxMessage.objects.get(enrolment=enrolment)
 
-    waiting = row_when(message.pk, lambda m: m.attempts == 1)  # between the first and the second attempt
+    # Between the first and the second attempt (attempts counts an attempt from its start).
+    waiting = row_when(message.pk, lambda m: m.attempts == 1 and m.attempt_started_at is None)
     assert waiting.status == OutboxMessage.Status.QUEUED
     assert waiting.last_error == "SMTPDataError: (451, b'4.3.0 try again later')"
+    assert waiting.next_attempt_at > waiting.last_attempt_at
     wait_for(smtp.keys, what="the e-mail after the retries")
     settle(worker)
     assert smtp.keys() == [message.key]
