@@ -73,13 +73,22 @@ def search_text(filters):
     return plain_search_text(filters.get("q"))
 
 
-def _matching_courses(filters, locale, ranking, now=None, next_start=False):
-    """Live public course pages in `locale` that satisfy `filters` (and are among `ranking` if searched).
+def _locale(language):
+    return language if isinstance(language, Locale) else Locale.objects.get(language_code=language)
+
+
+def _course_pages(locale):
+    # public() reads the view restrictions when it is called: call it once per request, not once per facet.
+    return CoursePage.objects.live().public().filter(locale=locale)
+
+
+def _matching_courses(filters, pages, ranking, now=None, next_start=False):
+    """The course `pages` that satisfy `filters` (and are among `ranking` if searched).
 
     `next_start`: annotate the start of the next matching occasion, for ordering; otherwise an EXISTS is enough.
     """
     occasions = matching_occasions(filters, now).filter(course__translation_key=OuterRef("translation_key"))
-    courses = CoursePage.objects.live().public().filter(locale=locale)
+    courses = pages
     if next_start:
         courses = courses.annotate(next_start=Subquery(occasions.order_by("start").values("start")[:1])).filter(
             next_start__isnull=False
@@ -100,17 +109,18 @@ def _matching_courses(filters, locale, ranking, now=None, next_start=False):
     return courses
 
 
-def find_courses(filters, language_code, now=None, ranking=None):
-    """Live course pages in one language with a matching upcoming occasion, and how to order them.
+def find_courses(filters, language, now=None, ranking=None):
+    """Live course pages in one language (a code or a Locale) with a matching upcoming occasion, and how to
+    order them.
 
     `ranking`: the search result (search_ranking) if the caller already has it. Returns (queryset, ranks):
     ranks maps page id to search rank when the order is relevance, else None.
     """
-    locale = Locale.objects.get(language_code=language_code)
+    locale = _locale(language)
     query = search_text(filters)
     if query and ranking is None:
         ranking = search_ranking(query, locale)
-    courses = _matching_courses(filters, locale, ranking if query else None, now, next_start=True)
+    courses = _matching_courses(filters, _course_pages(locale), ranking if query else None, now, next_start=True)
     sort = filters.get("sort") or (SortOrder.RELEVANCE if query else SortOrder.DATE)
     ranks = None
     if query and sort == SortOrder.RELEVANCE:
@@ -122,20 +132,21 @@ def find_courses(filters, language_code, now=None, ranking=None):
     return courses, ranks
 
 
-def facet_counts(filters, language_code, now=None, ranking=None):
+def facet_counts(filters, language, now=None, ranking=None):
     """How many courses each facet value would give: {facet: {value: count}}, and "has_seats": count.
 
     A value's count keeps every other filter and drops its own facet's, since values within a facet widen
     the choice (topic A or B). One query per facet, whatever the number of courses or values.
     """
-    locale = Locale.objects.get(language_code=language_code)
+    locale = _locale(language)
     query = search_text(filters)
     if query and ranking is None:
         ranking = search_ranking(query, locale)
     ranking = ranking if query else None
+    pages = _course_pages(locale)
 
     def courses_without(facet):
-        return _matching_courses({k: v for k, v in filters.items() if k != facet}, locale, ranking, now)
+        return _matching_courses({k: v for k, v in filters.items() if k != facet}, pages, ranking, now)
 
     counts = {}
     for facet, relation in COURSE_FACETS.items():
@@ -157,7 +168,7 @@ def facet_counts(filters, language_code, now=None, ranking=None):
     counts["language"] = dict(
         occasions.order_by().values_list("language").annotate(n=Count("course__translation_key", distinct=True))
     )
-    counts["has_seats"] = _matching_courses({**filters, "has_seats": True}, locale, ranking, now).count()
+    counts["has_seats"] = _matching_courses({**filters, "has_seats": True}, pages, ranking, now).count()
     return counts
 
 
