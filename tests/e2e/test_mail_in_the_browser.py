@@ -73,3 +73,28 @@ def test_an_english_clinician_reads_the_mails_in_english_and_follows_their_butto
     page.get_by_role("link", name="See your enrolment").click()
     expect(page).to_have_url(re.compile(rf"^{live_server.url}/en/my-courses/\d+/$"))
     expect(page.locator(".status-panel__status")).to_have_text("Confirmed")
+
+
+def test_a_swedish_clinician_resets_the_password_from_the_mail(live_server, page, site, small_catalogue):
+    from tests.enrolment.conftest import make_participant
+
+    host, port = live_server.url.removeprefix("http://").split(":")
+    site.site.hostname, site.site.port = host, int(port)
+    site.site.save()
+    make_participant(email="karin.lind@example.se", first_name="Karin", preferred_language="sv")
+
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.goto(f"{live_server.url}/sv/accounts/password/reset/")
+    page.fill("#id_email", "karin.lind@example.se")
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/sv/accounts/password/reset/done/"))
+
+    (message,) = mail.outbox
+    assert message.from_email == "ATMP-kurser <kurser@atmp-centrum.se>"
+    open_mail(page, message, "mail-password-reset-sv")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page.locator("h1")).to_have_text("Välj ett nytt lösenord till ATMP-kurser")
+    expect(page.locator("body")).to_contain_text("Hej Karin!")
+    page.get_by_role("link", name="Välj ett nytt lösenord").click()
+    expect(page).to_have_url(re.compile(rf"^{live_server.url}/sv/accounts/password/reset/key/"))
+    expect(page.locator("#id_password1")).to_be_visible()
