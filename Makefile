@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where the site answers: links in e-mails, certificates, feeds and the API name it (`make run PORT=8202` follows).
+BASE_URL ?= http://$(HOST):$(PORT)
+export BASE_URL
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run serve worker migrate demo backup restore test test-fast lint format messages bench clean
@@ -35,7 +38,7 @@ migrate: install ## Apply database migrations
 demo: migrate ## Load the demo content (idempotent) and print the demo logins
 	$(MANAGE) load_demo
 
-run: demo ## Install, migrate, load demo content, then serve on http://127.0.0.1:8000 with the task worker
+run: demo ## Install, migrate, load demo content, then serve on http://127.0.0.1:8000 (make run PORT=8202: another port) with the task worker
 	@mkdir -p var/broker/processed var/mail
 	@echo "Site: http://$(HOST):$(PORT)/  Admin: http://$(HOST):$(PORT)/admin/  Mail: var/mail/ and http://$(HOST):$(PORT)/dev/mailbox/"
 	@$(BIN)/python -m atmp.devserver $(HOST):$(PORT)

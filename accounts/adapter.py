@@ -1,17 +1,27 @@
-"""allauth adapters: remember the visitor's language at sign-up and write account e-mail in it."""
+"""allauth adapters: remember the visitor's language at sign-up and write account e-mail in it, in the site's
+HTML + text layout, from the network's name in that language."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import translation
 
+from courses.site import sender, site_root_url
 
-def _language_of(email):
+
+def _person_with(email):
     from allauth.account.models import EmailAddress
 
     address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
-    if address and address.user.preferred_language:
-        return address.user.preferred_language
+    return address.user if address else None
+
+
+def _language_of(email):
+    person = _person_with(email)
+    if person and person.preferred_language:
+        return person.preferred_language
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
@@ -30,6 +40,29 @@ class AccountAdapter(DefaultAccountAdapter):
         # Verification and password-reset mail in the person's own language, whatever page sent it.
         with translation.override(_language_of(email)):
             return super().send_mail(template_prefix, email, context)
+
+    def get_from_email(self):
+        # Called while the recipient's language is active (send_mail): "ATMP-kurser" or "ATMP Courses".
+        return sender(translation.get_language())
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        request = allauth_context.request
+        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
+        person = _person_with(email) if isinstance(email, str) else None
+        context = {
+            **context,
+            "subject": subject,
+            "site_url": site_root_url(request) + "/",
+            "greeting_name": person.first_name if person else "",
+        }
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        if not any(mimetype == "text/html" for _body, mimetype in message.alternatives):
+            # A mail we wrote no HTML for (allauth's security notices, MFA): its own text in the same layout.
+            text = render_to_string(f"{template_prefix}_message.txt", {**context, "bare": True}, request).strip()
+            paragraphs = [part.strip() for part in text.split("\n\n") if part.strip()]
+            html = render_to_string("account/email/generic_message.html", {**context, "paragraphs": paragraphs})
+            message.attach_alternative(html, "text/html")
+        return message
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

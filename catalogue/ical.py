@@ -1,13 +1,13 @@
 """iCalendar files for occasions: one per occasion and a feed for a filtered catalogue (RFC 5545)."""
 
 import datetime as dt
-from email.utils import parseaddr
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
+
+from courses.site import network_name, sender_address
 
 PRODID = "-//ATMP-centres Sweden//ATMP Courses//SV"
 
@@ -37,8 +37,9 @@ def occasion_event(course, occasion, request=None, sequence=None, attendee=None,
     event.add("status", "CANCELLED" if cancelled or occasion.is_cancelled else "CONFIRMED")
     if attendee:
         # iTIP (RFC 5546) invitations name the organiser and the attendee.
-        organizer = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
-        organizer.params["cn"] = vText(parseaddr(settings.DEFAULT_FROM_EMAIL)[0] or "ATMP")
+        # The organiser is the network, named in the language the invitation is written in.
+        organizer = vCalAddress(f"mailto:{sender_address()}")
+        organizer.params["cn"] = vText(network_name())
         event.add("organizer", organizer)
         guest = vCalAddress(f"mailto:{attendee}")
         guest.params["role"] = vText("REQ-PARTICIPANT")

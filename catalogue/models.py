@@ -82,7 +82,9 @@ class CatalogueIndexPage(CachedPageMixin, RoutablePageMixin, Page):
     def listing(self, request):
         form = self.filter_form(request)
         filters = form.filters
-        courses, ranks = services.find_courses(filters, self.locale.language_code)
+        query = services.search_text(filters)
+        ranking = services.search_ranking(query, self.locale) if query else None  # once for the list and counts
+        courses, ranks = services.find_courses(filters, self.locale, ranking=ranking)
         results = services.catalogue_page(courses, ranks, request.GET.get("page"), filters)
         query = request.GET.copy()
         query.pop("page", None)
@@ -92,6 +94,7 @@ class CatalogueIndexPage(CachedPageMixin, RoutablePageMixin, Page):
                 "form": form,
                 "filters": filters,
                 "results": results,
+                "facet_counts": services.facet_counts(filters, self.locale, ranking=ranking),
                 "problems": form.problems,
                 "query_string": query.urlencode(),
                 "active_filters": self.active_filters(form, filters),

@@ -68,20 +68,33 @@ def search_ranking(query, locale):
         return [page.pk for page in results]
 
 
-def find_courses(filters, language_code, now=None):
-    """Live course pages in one language with a matching upcoming occasion, and how to order them.
+def search_text(filters):
+    """The search as the backends can take it, or "" for no search."""
+    return plain_search_text(filters.get("q"))
 
-    Returns (queryset, ranks): ranks maps page id to search rank when the order is relevance, else None.
+
+def _locale(language):
+    return language if isinstance(language, Locale) else Locale.objects.get(language_code=language)
+
+
+def _course_pages(locale):
+    # public() reads the view restrictions when it is called: call it once per request, not once per facet.
+    return CoursePage.objects.live().public().filter(locale=locale)
+
+
+def _matching_courses(filters, pages, ranking, now=None, next_start=False):
+    """The course `pages` that satisfy `filters` (and are among `ranking` if searched).
+
+    `next_start`: annotate the start of the next matching occasion, for ordering; otherwise an EXISTS is enough.
     """
-    locale = Locale.objects.get(language_code=language_code)
-    next_occasion = matching_occasions(filters, now).filter(course__translation_key=OuterRef("translation_key"))
-    courses = (
-        CoursePage.objects.live()
-        .public()
-        .filter(locale=locale)
-        .annotate(next_start=Subquery(next_occasion.order_by("start").values("start")[:1]))
-        .filter(next_start__isnull=False)
-    )
+    occasions = matching_occasions(filters, now).filter(course__translation_key=OuterRef("translation_key"))
+    courses = pages
+    if next_start:
+        courses = courses.annotate(next_start=Subquery(occasions.order_by("start").values("start")[:1])).filter(
+            next_start__isnull=False
+        )
+    else:
+        courses = courses.filter(Exists(occasions))
     for facet, relation in COURSE_FACETS.items():
         if slugs := filters.get(facet):
             field = getattr(CoursePage, relation).field
@@ -91,20 +104,72 @@ def find_courses(filters, language_code, now=None):
             courses = courses.filter(Exists(links))
     if formats := filters.get("format"):
         courses = courses.filter(format__in=formats)
+    if ranking is not None:
+        courses = courses.filter(pk__in=ranking)
+    return courses
 
-    query = plain_search_text(filters.get("q"))
+
+def find_courses(filters, language, now=None, ranking=None):
+    """Live course pages in one language (a code or a Locale) with a matching upcoming occasion, and how to
+    order them.
+
+    `ranking`: the search result (search_ranking) if the caller already has it. Returns (queryset, ranks):
+    ranks maps page id to search rank when the order is relevance, else None.
+    """
+    locale = _locale(language)
+    query = search_text(filters)
+    if query and ranking is None:
+        ranking = search_ranking(query, locale)
+    courses = _matching_courses(filters, _course_pages(locale), ranking if query else None, now, next_start=True)
     sort = filters.get("sort") or (SortOrder.RELEVANCE if query else SortOrder.DATE)
     ranks = None
-    if query:
-        ranking = search_ranking(query, locale)
-        courses = courses.filter(pk__in=ranking)
-        if sort == SortOrder.RELEVANCE:
-            ranks = {pk: rank for rank, pk in enumerate(ranking)}
+    if query and sort == SortOrder.RELEVANCE:
+        ranks = {pk: rank for rank, pk in enumerate(ranking)}
     if sort == SortOrder.TITLE:
         courses = courses.order_by("title", "pk")
     else:
         courses = courses.order_by(F("next_start").asc(), "title", "pk")
     return courses, ranks
+
+
+def facet_counts(filters, language, now=None, ranking=None):
+    """How many courses each facet value would give: {facet: {value: count}}, and "has_seats": count.
+
+    A value's count keeps every other filter and drops its own facet's, since values within a facet widen
+    the choice (topic A or B). One query per facet, whatever the number of courses or values.
+    """
+    locale = _locale(language)
+    query = search_text(filters)
+    if query and ranking is None:
+        ranking = search_ranking(query, locale)
+    ranking = ranking if query else None
+    pages = _course_pages(locale)
+
+    def courses_without(facet):
+        return _matching_courses({k: v for k, v in filters.items() if k != facet}, pages, ranking, now)
+
+    counts = {}
+    for facet, relation in COURSE_FACETS.items():
+        field = getattr(CoursePage, relation).field
+        target = field.related_model._meta.model_name
+        rows = (
+            field.remote_field.through.objects.filter(coursepage__in=courses_without(facet).values("pk"))
+            .values_list(f"{target}__slug")
+            .annotate(n=Count("coursepage", distinct=True))
+            .order_by()
+        )
+        counts[facet] = dict(rows)
+    counts["format"] = dict(courses_without("format").order_by().values_list("format").annotate(n=Count("pk")))
+    # Language describes occasions: a course counts for each language one of its matching occasions is in.
+    others = {k: v for k, v in filters.items() if k != "language"}
+    occasions = matching_occasions(others, now).filter(
+        course__translation_key__in=courses_without("language").values("translation_key")
+    )
+    counts["language"] = dict(
+        occasions.order_by().values_list("language").annotate(n=Count("course__translation_key", distinct=True))
+    )
+    counts["has_seats"] = _matching_courses({**filters, "has_seats": True}, pages, ranking, now).count()
+    return counts
 
 
 def catalogue_page(courses, ranks, page_number, filters, now=None, per_page=None):

@@ -45,15 +45,32 @@ def _publish(page):
     return page
 
 
+def base_url_address():
+    """(hostname, port) of BASE_URL (settings.WAGTAILADMIN_BASE_URL), where the site says it answers."""
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    return address.hostname or "localhost", address.port or (443 if address.scheme == "https" else 80)
+
+
+def follow_base_url(site):
+    """Point the Site at BASE_URL, so every absolute link (courses.site) names where the site answers.
+
+    `make run PORT=8202` passes BASE_URL=http://127.0.0.1:8202 and loads the demo, which calls this.
+    """
+    hostname, port = base_url_address()
+    if (site.hostname, site.port) != (hostname, port):
+        site.hostname, site.port = hostname, port
+        site.save(update_fields=["hostname", "port"])
+    return site
+
+
 @transaction.atomic
 def ensure_site(hostname=None, port=None):
     """Create what is missing of the skeleton; safe to run any number of times.
 
     A new Site gets its host from BASE_URL (settings.WAGTAILADMIN_BASE_URL) unless one is given.
     """
-    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-    hostname = hostname or address.hostname or "localhost"
-    port = port or address.port or (443 if address.scheme == "https" else 80)
+    default_hostname, default_port = base_url_address()
+    hostname, port = hostname or default_hostname, port or default_port
     locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in SKELETON}
     root = Page.get_first_root_node()
     if root is None:

@@ -25,6 +25,7 @@ from wagtail.log_actions import log
 
 from courses import formatting
 from courses.models import CoursePage, localized
+from courses.site import absolute_url
 
 from .models import Certificate, Enrolment
 from .services import EnrolmentError
@@ -164,7 +165,7 @@ def format_hours(value, language):
 def verification_url(certificate, language):
     with translation.override(language):
         path = reverse("verify_certificate")
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}?{urlencode({'code': certificate.display_code})}"
+    return absolute_url(f"{path}?{urlencode({'code': certificate.display_code})}")
 
 
 def details(certificate, language=None):

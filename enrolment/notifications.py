@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from catalogue.ical import occasion_calendar
 from courses import formatting
 from courses.models import CoursePage, OrganiserNotices
+from courses.site import absolute_url, sender, site_root_url
 
 from .models import Enrolment, EnrolmentEvent, OutboxMessage
 
@@ -209,10 +210,6 @@ def enqueue(message_id):
 # --- Rendering -----------------------------------------------------------------------------------------
 
 
-def _absolute(path):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def message_content(message):
     """Subject, paragraphs and an optional call to action, in the active language."""
     enrolment = message.enrolment
@@ -220,7 +217,7 @@ def message_content(message):
     course = occasion.course.in_language(message.language)
     when = formatting.format_period(occasion.start, occasion.end)
     values = {"course": course.title, "when": when, "place": occasion.place}
-    detail_url = _absolute(reverse("enrolment_detail", args=[enrolment.pk])) if enrolment else None
+    detail_url = absolute_url(reverse("enrolment_detail", args=[enrolment.pk])) if enrolment else None
     button = (_("See your enrolment"), detail_url) if detail_url else None
     deadline = formatting.format_datetime(occasion.cancellation_deadline_at)
 
@@ -304,7 +301,7 @@ def message_content(message):
             _("Seats taken: %(taken)s of %(capacity)s.")
             % {"taken": occasion._seats_taken, "capacity": occasion.capacity or "–"},
         ]
-        button = (_("Enrolments in the admin"), _absolute(reverse("enrolments:index")))
+        button = (_("Enrolments in the admin"), absolute_url(reverse("enrolments:index")))
     elif message.kind == Kind.ORGANISER_DIGEST:
         subject = _("Enrolments and cancellations, last 24 hours: %(course)s") % values
         events = EnrolmentEvent.objects.filter(pk__in=message.data.get("events", [])).select_related(
@@ -315,7 +312,7 @@ def message_content(message):
             f"{event.get_kind_display()} ({formatting.format_date(event.occasion.start)})"
             for event in events
         ]
-        button = (_("Enrolments in the admin"), _absolute(reverse("enrolments:index")))
+        button = (_("Enrolments in the admin"), absolute_url(reverse("enrolments:index")))
     elif message.kind == Kind.ORGANISER_MESSAGE:
         # The organiser's own words, as written; the course and date say what it is about.
         subject = f"{message.data.get('subject', '')} – {course.title}"
@@ -327,7 +324,7 @@ def message_content(message):
         if course.evaluation_url:
             paragraphs.append(_("Please tell us what you thought: %(link)s") % {"link": course.evaluation_url})
         paragraphs.append(_("Course materials and your certificate of attendance are under My courses."))
-        button = (_("My courses"), _absolute(reverse("my_courses")))
+        button = (_("My courses"), absolute_url(reverse("my_courses")))
     return {"subject": subject, "paragraphs": paragraphs, "button": button, "course": course}
 
 
@@ -335,10 +332,11 @@ def build_email(message):
     """The e-mail for an outbox row: text and HTML, in the recipient's language, with an .ics if it fits."""
     with translation.override(message.language):
         content = message_content(message)
-        context = {**content, "site_url": settings.WAGTAILADMIN_BASE_URL, "message": message}
+        context = {**content, "site_url": site_root_url() + "/", "message": message}
         email = EmailMultiAlternatives(
             subject=content["subject"],
             body=render_to_string("email/message.txt", context),
+            from_email=sender(message.language),
             to=[message.email],
             headers={"X-ATMP-Message": message.key, "Message-ID": message.message_id},
         )

@@ -3,13 +3,14 @@
 Each view parses the request, calls one service in `enrolment.services`, and renders or redirects.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -192,11 +193,10 @@ def personal_calendar(request, token):
     )
     pages = access.course_pages_in_language([e.occasion.course for e in enrolments], user.preferred_language)
     pairs = [(pages.get(e.occasion.course.translation_key, e.occasion.course), e.occasion) for e in enrolments]
-    return _private(
-        calendar_response(
-            occasion_calendar(pairs, request=request, name=_("My ATMP courses")), "my-courses.ics", inline=True
-        )
-    )
+    # The feed is read by a calendar app, not the person's browser: its name is in the person's language.
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        calendar = occasion_calendar(pairs, request=request, name=_("My ATMP courses"))
+    return _private(calendar_response(calendar, "my-courses.ics", inline=True))
 
 
 @login_required

@@ -84,6 +84,12 @@ def local_datetime(value, language=None):
 
 
 @register.filter
+def count_of(counts, value):
+    """How many courses a facet value would give (catalogue.services.facet_counts)."""
+    return (counts or {}).get(value, 0)
+
+
+@register.filter
 def querystring_without(query_string, key):
     """The query string without one parameter (for pagination and sort links)."""
     from django.http import QueryDict

@@ -28,7 +28,7 @@ from accounts.factories import UserFactory
 from accounts.models import User
 from catalogue import demo_content as content
 from catalogue.models import StandardPage
-from catalogue.setup import ensure_site
+from catalogue.setup import ensure_site, follow_base_url
 from courses.centres import centre_page, centre_team, ensure_centre, network_admins
 from courses.factories import (
     AudienceFactory,
@@ -140,6 +140,7 @@ class Command(BaseCommand):
         # each rename as a redirect from an address that was never published (in a task run on commit).
         with override_settings(WAGTAILREDIRECTS_AUTO_CREATE=False), transaction.atomic():
             skeleton = ensure_site()
+            follow_base_url(skeleton.site)  # `make run PORT=...`: links in mails and feeds name that port
             self.sv, self.en = Locale.objects.get(language_code="sv"), Locale.objects.get(language_code="en")
             self.load_people()
             self.load_taxonomies()

@@ -1,9 +1,6 @@
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from catalogue.setup import ensure_site
+from catalogue.setup import ensure_site, follow_base_url
 from courses.centres import ensure_all_centres
 
 
@@ -15,12 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # The Site's host is the public one from BASE_URL: JSON-LD, feeds and e-mails build links from it.
-        address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-        port = address.port or (443 if address.scheme == "https" else 80)
-        skeleton = ensure_site(hostname=address.hostname or "localhost", port=port)
-        if (skeleton.site.hostname, skeleton.site.port) != (address.hostname, port):
-            skeleton.site.hostname, skeleton.site.port = address.hostname, port
-            skeleton.site.save()
+        skeleton = ensure_site()
+        follow_base_url(skeleton.site)
         ensure_all_centres()
         self.stdout.write(f"Site ready: {skeleton.site}, catalogue at /sv/kurser/ and /en/courses/")
         self.stdout.write("Groups ready: network admins, and course owners and check-in helpers for each centre.")
