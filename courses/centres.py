@@ -163,3 +163,13 @@ def ensure_all_centres():
     network_admins()
     for centre in Centre.objects.filter(locale__language_code=settings.LANGUAGE_CODE):
         ensure_centre(centre)
+
+
+def owned_centre_pages(user):
+    """The Swedish pages of the centres whose course owner `user` is, by name: where their courses live."""
+    if not user.is_authenticated:
+        return CentrePage.objects.none()
+    centre_ids = CentreTeam.objects.filter(group__user=user, role=CentreTeam.Role.COURSE_OWNER).values("centre_id")
+    return CentrePage.objects.filter(centre_id__in=centre_ids, locale__language_code=settings.LANGUAGE_CODE).order_by(
+        "title"
+    )

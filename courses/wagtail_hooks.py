@@ -1,9 +1,22 @@
-"""Admin for the course taxonomies: centres, topics and audiences, grouped under one menu item."""
+"""Admin for the course taxonomies (centres, topics and audiences, grouped under one menu item), and where a
+course owner starts: a "My courses" menu item, dashboard panel and page explorer on their centre's courses."""
 
+import json
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
+from wagtail.admin.ui.sidebar import PageExplorerMenuItem as PageExplorerMenuItemComponent
+from wagtail.admin.wagtail_hooks import ExplorerMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .centres import owned_centre_pages
 from .models import Audience, Centre, Topic
 
 
@@ -36,3 +49,96 @@ class CatalogueSnippets(SnippetViewSetGroup):
 
 
 register_snippet(CatalogueSnippets)
+
+
+# --- Where a course owner starts: their centre's courses, not "Exploring: Root" ------------------------------
+# An owner may edit their centre's page in Swedish and in English: Wagtail starts the explorer at the pages'
+# common ancestor, the tree's root, three clicks away from the courses.
+
+
+class OwnedCoursesMenuItem(MenuItem):
+    def __init__(self):
+        super().__init__(_("My courses"), "#", name="my-courses", icon_name="doc-full-inverse", order=50)
+
+    def is_shown(self, request):
+        return self._page(request) is not None
+
+    def _page(self, request):
+        if not hasattr(request, "_owned_centre_page"):
+            request._owned_centre_page = owned_centre_pages(request.user).first()
+        return request._owned_centre_page
+
+    def render_component(self, request):
+        url = reverse("wagtailadmin_explore", args=[self._page(request).pk])
+        return LinkMenuItemComponent(self.name, self.label, url, icon_name=self.icon_name, attrs=self.attrs)
+
+
+@hooks.register("register_admin_menu_item")
+def register_owned_courses_menu_item():
+    return OwnedCoursesMenuItem()
+
+
+class ExplorerFromOwnCentre(ExplorerMenuItem):
+    """Wagtail's "Pages" menu, opening on the owner's centre rather than the common ancestor of their pages."""
+
+    def render_component(self, request):
+        page = owned_centre_pages(request.user).first()
+        if page is None:
+            return super().render_component(request)
+        return PageExplorerMenuItemComponent(
+            self.name, self.label, self.url, page.pk, icon_name=self.icon_name, classname=self.classname
+        )
+
+
+@hooks.register("construct_main_menu")
+def explorer_from_own_centre(request, menu_items):
+    for index, item in enumerate(menu_items):
+        if item.name == "explorer" and type(item) is ExplorerMenuItem:
+            replacement = ExplorerFromOwnCentre(item.label, item.url, name=item.name, icon_name=item.icon_name)
+            replacement.order = item.order
+            menu_items[index] = replacement
+
+
+@hooks.register("construct_homepage_panels")
+def owned_courses_panel(request, panels):
+    pages = list(owned_centre_pages(request.user))
+    if pages:
+        panels.insert(0, OwnedCoursesPanel(pages))
+
+
+class OwnedCoursesPanel(Component):
+    """Dashboard: straight to the courses of the owner's centre (and how to start a new one)."""
+
+    name = "owned_courses"
+    template_name = "courses/admin/owned_courses_panel.html"
+    order = 40
+
+    def __init__(self, pages):
+        self.pages = pages
+
+    def get_context_data(self, parent_context):
+        return {"pages": self.pages}
+
+
+# wagtail-localize's translation editor writes its heading in JavaScript, "Svenska to English translation",
+# outside any catalogue: this rewrites it with our catalogue's words while the admin speaks another language.
+ENGLISH_HEADING = "%(source)s to %(target)s translation"
+HEADING_SCRIPT = """<script>(() => {
+  const words = JSON.parse(document.currentScript.dataset.words);
+  const english = /^(.+) to (.+) translation$/;
+  const rewrite = () => document.querySelectorAll("h1, h2").forEach((heading) => {
+    const match = heading.childElementCount === 0 && heading.textContent.trim().match(english);
+    if (match) heading.textContent = words.replace("%(source)s", match[1]).replace("%(target)s", match[2]);
+  });
+  new MutationObserver(rewrite).observe(document.documentElement, {childList: true, subtree: true});
+  document.addEventListener("DOMContentLoaded", rewrite);
+})();</script>"""
+
+
+@hooks.register("insert_global_admin_js")
+def translation_editor_heading_in_the_admins_language():
+    words = gettext("%(source)s to %(target)s translation")
+    if words == ENGLISH_HEADING:
+        return ""
+    script = HEADING_SCRIPT.replace("{", "{{").replace("}", "}}").replace("<script>", '<script data-words="{}">', 1)
+    return format_html(script, json.dumps(words))

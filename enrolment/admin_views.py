@@ -36,8 +36,10 @@ from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import Button, ListingButton
+from wagtail.log_actions import registry as log_registry
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -330,6 +332,24 @@ class ParticipantInspectView(InspectView):
             return _answers(enrolment.answers) or "–"
         return super().get_field_display_value(field_name, field)
 
+    @cached_property
+    def header_buttons(self):
+        # The enrolment's history (who approved, moved, marked attendance), one click from the person.
+        history = reverse("enrolments:history", args=[quote(self.object.pk)])
+        return [*super().header_buttons, Button(_("History"), url=history, icon_name="history", priority=30)]
+
+
+class ParticipantHistoryView(HistoryView):
+    """One enrolment's history, every entry. Wagtail's history keeps only the latest entry per log context and
+    action across all objects, so when one publish or capacity change wrote the same action for several people,
+    each person's history lost theirs: here each entry of this enrolment is shown."""
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(participants_for(self.request.user), pk=unquote(str(self.pk)))
+
+    def get_base_queryset(self):
+        return self._annotate_queryset(log_registry.get_logs_for_instance(self.object))
+
 
 # --- The participant list -----------------------------------------------------------------------------
 
@@ -503,6 +523,8 @@ class ParticipantViewSet(OnlyTheseViews, ModelViewSet):
     add_to_reference_index = False
 
     inspect_view_class = ParticipantInspectView
+    history_view_class = ParticipantHistoryView
+    views = ("index", "index_results", "inspect", "history", "history_results")
 
     def get_queryset(self, request):
         return participants_for(request.user)

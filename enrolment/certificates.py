@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import lazy
@@ -86,10 +85,17 @@ def normalise_code(text):
 def find_certificate(text):
     """The certificate with the code someone typed, or None; EnrolmentError when it cannot be a code.
 
-    A certificate whose attendance was corrected afterwards (no longer "attended") no longer verifies.
+    A withdrawn certificate is found too: verification must say it no longer stands (see `is_withdrawn`),
+    not pretend it never existed.
     """
-    withdrawn = Q(enrolment__isnull=False) & ~Q(enrolment__status=Enrolment.Status.ATTENDED)
-    return Certificate.objects.filter(code=normalise_code(text)).exclude(withdrawn).first()
+    return Certificate.objects.filter(code=normalise_code(text)).select_related("enrolment").first()
+
+
+def is_withdrawn(certificate):
+    """True when the attendance the certificate rests on was corrected after it was issued (no longer
+    "attended"). A certificate whose enrolment row is gone keeps verifying: it was valid when issued."""
+    enrolment = certificate.enrolment
+    return enrolment is not None and enrolment.status != Enrolment.Status.ATTENDED
 
 
 # --- Issuing ----------------------------------------------------------------------------------------------
@@ -116,11 +122,14 @@ def _snapshot(enrolment):
         "occasion_start": occasion.start,
         "occasion_end": occasion.end,
         "cpd_hours": course.cpd_hours,
+        "lipus_reference": course.lipus_reference.strip(),
     }
 
 
 def issue_certificate(enrolment, by=None, *, now=None):
-    """The enrolment's certificate, issued on first call (idempotent); only once attendance is recorded."""
+    """The enrolment's certificate, issued on first call (idempotent); only once attendance is recorded and
+    the occasion has started (check-in opens on the morning, the certificate waits for the course itself)."""
+    now = now or timezone.now()
     try:
         with transaction.atomic():
             # Two first downloads at once issue one certificate. Only this row: its occasion is the seat lock,
@@ -136,11 +145,17 @@ def issue_certificate(enrolment, by=None, *, now=None):
                     code="not_attended",
                     enrolment=enrolment,
                 )
+            if now < enrolment.occasion.start:
+                raise EnrolmentError(
+                    _("A certificate of attendance is issued once the occasion has started."),
+                    code="not_started",
+                    enrolment=enrolment,
+                )
             existing = Certificate.objects.filter(enrolment=enrolment).first()
             if existing is not None:
                 return existing
             certificate = Certificate.objects.create(
-                enrolment=enrolment, code=new_code(), issued_at=now or timezone.now(), **_snapshot(enrolment)
+                enrolment=enrolment, code=new_code(), issued_at=now, **_snapshot(enrolment)
             )
             log(
                 instance=enrolment,
@@ -177,6 +192,7 @@ def details(certificate, language=None):
         "occasion": formatting.format_period(certificate.occasion_start, certificate.occasion_end, language),
         "centres": certificate.centres(language),
         "cpd_hours": format_hours(certificate.cpd_hours, language) if certificate.cpd_hours is not None else "",
+        "lipus": certificate.lipus_reference,
         "issued": formatting.format_date(certificate.issued_at, language),
         "code": certificate.display_code,
         "url": verification_url(certificate, language),
@@ -296,6 +312,8 @@ def render_certificate_pdf(certificate, language):
         rows = [(_("Occasion"), facts["occasion"])]
         if facts["cpd_hours"]:
             rows.append((_("CPD hours"), facts["cpd_hours"]))
+        if facts["lipus"]:
+            rows.append((_("Lipus number"), facts["lipus"]))
         if facts["centres"]:
             rows.append((_("Organised by"), facts["centres"]))
         rows.append((_("Issued"), facts["issued"]))

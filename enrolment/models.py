@@ -6,6 +6,7 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -80,6 +81,12 @@ class Enrolment(models.Model):
     @property
     def is_active(self):
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def certificate_available(self):
+        """A certificate exists only for recorded attendance at an occasion that has started (people check in
+        on the morning, before the first session: the certificate waits until the course is under way)."""
+        return self.status == self.Status.ATTENDED and self.occasion.start <= timezone.now()
 
     @property
     def waiting_position(self):
@@ -239,6 +246,7 @@ class Certificate(models.Model):
     occasion_start = models.DateTimeField(_("starts"))
     occasion_end = models.DateTimeField(_("ends"))
     cpd_hours = models.DecimalField(_("CPD hours"), max_digits=5, decimal_places=1, null=True, blank=True)
+    lipus_reference = models.CharField(_("Lipus number"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("certificate of attendance")

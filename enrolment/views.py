@@ -234,11 +234,13 @@ def download_certificate(request, pk):
 
     from . import certificates
 
-    enrolment = get_object_or_404(Enrolment, pk=pk, user=request.user, status=Enrolment.Status.ATTENDED)
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("occasion"), pk=pk, user=request.user, status=Enrolment.Status.ATTENDED
+    )
     try:
         certificate = certificates.issue_certificate(enrolment, by=request.user)
     except services.EnrolmentError:
-        raise Http404 from None  # attendance withdrawn a moment ago
+        raise Http404 from None  # attendance withdrawn a moment ago, or the occasion has not started
     response = HttpResponse(
         certificates.render_certificate_pdf(certificate, request.LANGUAGE_CODE), content_type="application/pdf"
     )
@@ -254,17 +256,20 @@ def verify_certificate(request):
     from .forms import CertificateCodeForm
 
     form = CertificateCodeForm(request.GET if "code" in request.GET else None)
-    certificate, status = None, 200
+    certificate, withdrawn, status = None, False, 200
     if form.is_bound:
         if form.is_valid():
             certificate = certificates.find_certificate(form.cleaned_data["code"])
-            status = 200 if certificate else 404
+            withdrawn = certificate is not None and certificates.is_withdrawn(certificate)
+            # 410 Gone: a withdrawn certificate existed and no longer stands, whoever reads only the status.
+            status = 404 if certificate is None else 410 if withdrawn else 200
         else:
             status = 400
     context = {
         "form": form,
         "checked": form.is_bound and form.is_valid(),
         "certificate": certificate,
+        "withdrawn": withdrawn,
         "facts": certificates.details(certificate, request.LANGUAGE_CODE) if certificate else None,
     }
     # No shared cache: the page shows a name, which retention may remove at any time.

@@ -337,19 +337,93 @@ def test_simultaneous_first_downloads_issue_one_certificate(attended):
     assert ModelLogEntry.objects.filter(action="enrolment.issue_certificate").count() == 1
 
 
-def test_a_certificate_stops_verifying_when_attendance_is_corrected(client, site):
-    from courses.factories import OccasionFactory, create_course
-    from enrolment.certificates import find_certificate, issue_certificate
-    from enrolment.models import Enrolment
-
-    from .conftest import make_participant
-
+def test_a_corrected_attendance_withdraws_the_certificate_and_verification_says_so(client, site):
     occasion = OccasionFactory(course=create_course(title="Korrigerad närvaro"), past=True)
-    enrolment = Enrolment.objects.create(user=make_participant(), occasion=occasion, status=Enrolment.Status.ATTENDED)
-    certificate = issue_certificate(enrolment)
-    assert find_certificate(certificate.code) == certificate
+    enrolment = Enrolment.objects.create(user=make_participant(), occasion=occasion, status=Status.ATTENDED)
+    certificate = certificates.issue_certificate(enrolment)
+    assert "Giltigt intyg" in verify(client, certificate.code).content.decode()
+    assert not certificates.is_withdrawn(certificate)
 
-    Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.NO_SHOW)
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=Status.NO_SHOW)
 
-    assert find_certificate(certificate.code) is None
-    assert client.get(f"/sv/intyg/?code={certificate.code}").status_code == 404
+    response = verify(client, certificate.code)
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert "Intyget är återkallat" in html
+    assert "närvaron som det intygade rättades" in html
+    assert "Giltigt intyg" not in html
+    english = verify(client, certificate.code, "en").content.decode()
+    assert "Certificate withdrawn" in english
+    assert "the attendance it certified was corrected after it was issued" in english
+
+
+# --- Only after the occasion has started ----------------------------------------------------------------
+
+
+@pytest.fixture
+def checked_in_this_morning(participant, course):
+    """Attendance taken at check-in on the day, an hour before the first session starts."""
+    start = timezone.now() + dt.timedelta(hours=1)
+    occasion = OccasionFactory(course=course, start=start, end=start + dt.timedelta(hours=6))
+    return EnrolmentFactory(
+        user=participant, occasion=occasion, status=Status.ATTENDED, attendance_recorded_at=timezone.now()
+    )
+
+
+def test_no_certificate_before_the_occasion_has_started(logged_in, checked_in_this_morning):
+    enrolment = checked_in_this_morning
+
+    assert logged_in.get(f"/sv/my-courses/certificate/{enrolment.pk}.pdf").status_code == 404
+    with pytest.raises(EnrolmentError) as error:
+        certificates.issue_certificate(enrolment)
+    assert error.value.code == "not_started"
+    assert "certificate/" not in logged_in.get(f"/sv/my-courses/{enrolment.pk}/").content.decode()
+    assert f"certificate/{enrolment.pk}.pdf" not in logged_in.get("/sv/my-courses/").content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_the_certificate_comes_once_the_occasion_has_started(logged_in, checked_in_this_morning):
+    enrolment = checked_in_this_morning
+
+    with time_machine.travel(enrolment.occasion.start + dt.timedelta(minutes=5)):
+        assert f"certificate/{enrolment.pk}.pdf" in logged_in.get(f"/sv/my-courses/{enrolment.pk}/").content.decode()
+        text = pdf_text(logged_in.get(f"/sv/my-courses/certificate/{enrolment.pk}.pdf"))
+
+    assert Certificate.objects.get().display_code in text
+
+
+# --- The Lipus number -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "label"), [("sv", "Lipusnummer"), ("en", "Lipus number")])
+def test_the_certificate_and_its_verification_print_the_lipus_number(logged_in, course, attended, language, label):
+    course.lipus_reference = "20250412"
+    course.save_revision().publish()
+
+    text = pdf_text(logged_in.get(f"/{language}/my-courses/certificate/{attended.pk}.pdf"))
+    html = verify(logged_in, Certificate.objects.get().code, language).content.decode()
+
+    assert f"{label} 20250412" in text
+    assert re.search(rf"<dt>{label}</dt>\s*<dd>20250412</dd>", html)
+
+
+def test_a_course_without_a_lipus_number_prints_none(logged_in, attended):
+    text = pdf_text(logged_in.get(f"/sv/my-courses/certificate/{attended.pk}.pdf"))
+
+    assert "Lipus" not in text
+    assert "Lipus" not in verify(logged_in, Certificate.objects.get().code).content.decode()
+
+
+# --- Add to calendar: only with a seat ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("status", "offered"), [(Status.PENDING, False), (Status.CONFIRMED, True)])
+def test_add_to_calendar_is_offered_only_once_the_seat_is_confirmed(logged_in, participant, course, status, offered):
+    enrolment = EnrolmentFactory(user=participant, occasion=OccasionFactory(course=course), status=status)
+
+    detail = logged_in.get(f"/sv/my-courses/{enrolment.pk}/").content.decode()
+    listing = logged_in.get("/sv/my-courses/").content.decode()
+
+    assert (".ics" in detail) is offered
+    assert (f"occasions/{enrolment.occasion.pk}.ics" in listing) is offered
+    assert ("Lägg till i kalendern" in listing) is offered
