@@ -125,6 +125,9 @@ def test_a_course_owner_publishes_and_translates_a_course_and_cannot_edit_anothe
     page.get_by_role("button", name="Skicka").click()
     translate_segment(page, "Titel", TITLE_EN)
     translate_segment(page, "Sammanfattning", SUMMARY_EN)
+    # wagtail-localize writes this heading in English ("Svenska to English translation"): ours says it in Swedish.
+    expect(page.locator("h3", has_text="Översättning från").first).to_be_visible()
+    expect(page.locator("h3", has_text=" to ")).to_have_count(0)
     page.get_by_role("tab", name="Marknadsför").click()
     translate_segment(page, "Slugg", "advanced-cell-therapy-in-care")
     screenshot("owner-translation-editor")
