@@ -6,6 +6,7 @@ from django.utils.translation import gettext_noop
 
 WAGTAIL_STRINGS = [
     gettext_noop("Exploring"),
+    gettext_noop("%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s"),
     gettext_noop("Maximum filesize: %(max_upload_size)s."),
     gettext_noop("Supported formats: %(supported_formats)s. Maximum filesize: %(max_upload_size)s."),
 ]

@@ -126,7 +126,7 @@ ENGLISH_HEADING = "%(source)s to %(target)s translation"
 HEADING_SCRIPT = """<script>(() => {
   const words = JSON.parse(document.currentScript.dataset.words);
   const english = /^(.+) to (.+) translation$/;
-  const rewrite = () => document.querySelectorAll("h1, h2").forEach((heading) => {
+  const rewrite = () => document.querySelectorAll("h1, h2, h3").forEach((heading) => {
     const match = heading.childElementCount === 0 && heading.textContent.trim().match(english);
     if (match) heading.textContent = words.replace("%(source)s", match[1]).replace("%(target)s", match[2]);
   });

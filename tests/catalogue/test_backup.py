@@ -51,7 +51,7 @@ def content(site):
     occasion = OccasionFactory(course=course, capacity=10)
     attended = EnrolmentFactory(occasion=occasion, status=Enrolment.Status.ATTENDED)
     EnrolmentFactory(occasion=occasion)
-    issue_certificate(attended)
+    issue_certificate(attended, now=occasion.end)  # issued once the occasion has taken place
     get_document_model().objects.create(title="Kompendium", file=ContentFile(CONTENT, name="kompendium.pdf"))
     ImageFactory(title="Kursbild")
 

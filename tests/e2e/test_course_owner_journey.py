@@ -81,6 +81,12 @@ def test_a_course_owner_publishes_and_translates_a_course_and_cannot_edit_anothe
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in_to_admin(page, live_server, owner)
 
+    # The admin opens on the owner's courses: the dashboard panel and "Mina kurser" lead to their centre.
+    expect(page.locator("#owned-courses-heading, [id^=owned-courses]").first).to_contain_text("Dina kurser")
+    page.get_by_role("link", name="Mina kurser").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(stockholm.name)
+    screenshot("owner-my-courses")
+
     # The explorer shows the way down to the owner's own centre only.
     page.goto(f"{live_server.url}/admin/pages/")
     page.get_by_role("link", name="Utforska undersidor till 'ATMP-kurser'").click()
@@ -119,6 +125,9 @@ def test_a_course_owner_publishes_and_translates_a_course_and_cannot_edit_anothe
     page.get_by_role("button", name="Skicka").click()
     translate_segment(page, "Titel", TITLE_EN)
     translate_segment(page, "Sammanfattning", SUMMARY_EN)
+    # wagtail-localize writes this heading in English ("Svenska to English translation"): ours says it in Swedish.
+    expect(page.locator("h3", has_text="Översättning från").first).to_be_visible()
+    expect(page.locator("h3", has_text=" to ")).to_have_count(0)
     page.get_by_role("tab", name="Marknadsför").click()
     translate_segment(page, "Slugg", "advanced-cell-therapy-in-care")
     screenshot("owner-translation-editor")

@@ -126,3 +126,22 @@ def test_the_inspect_view_links_to_the_history(client, network_admin, enrolment)
     html = client.get(f"/admin/enrolments/inspect/{enrolment.pk}/").content.decode()
 
     assert f'href="/admin/enrolments/history/{enrolment.pk}/"' in html
+
+
+def test_a_course_owner_sees_the_history_of_their_own_participants_only(client, enrolment):
+    from courses.centres import centre_team
+    from courses.factories import CentreFactory
+    from courses.models import CentreTeam
+
+    owner = UserFactory(email="kursansvarig@example.se", is_staff=True)
+    centre_team(enrolment.occasion.course.owning_centre, CentreTeam.Role.COURSE_OWNER).user_set.add(owner)
+    elsewhere = EnrolmentFactory(
+        user=make_participant(),
+        occasion=OccasionFactory(course=create_course(title="Annan kurs", centres=[CentreFactory(slug="annan")])),
+        status=Enrolment.Status.CONFIRMED,
+    )
+    log(instance=enrolment, action="enrolment.approve", user=owner)
+    client.force_login(owner)
+
+    assert labels("enrolment.approve") in history_text(client, f"/admin/enrolments/history/{enrolment.pk}/")
+    assert client.get(f"/admin/enrolments/history/{elsewhere.pk}/").status_code == 404
