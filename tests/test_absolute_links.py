@@ -5,6 +5,7 @@ The Site is moved to https://kurser.example.se while BASE_URL still says 127.0.0
 it), the JSON-LD, the API and the calendar files then name kurser.example.se and no other host.
 """
 
+import datetime as dt
 import json
 import re
 from decimal import Decimal
@@ -13,9 +14,10 @@ import pypdfium2
 import pytest
 import zxingcpp
 from django.test import override_settings
+from django.utils import timezone
 
 from courses.factories import OccasionFactory, create_course, translate_course
-from courses.models import CoursePage
+from courses.models import CoursePage, Occasion
 from enrolment import certificates, notifications
 from enrolment.factories import EnrolmentFactory
 from enrolment.models import Enrolment, EnrolmentEvent, OutboxMessage
@@ -93,6 +95,11 @@ def test_every_kind_of_email_links_to_the_public_site(enrolment, kind, language)
 
 
 def test_the_certificate_and_its_qr_code_name_the_public_site(enrolment):
+    # A certificate is issued only once the occasion has started.
+    Occasion.objects.filter(pk=enrolment.occasion_id).update(
+        start=timezone.now() - dt.timedelta(days=2), end=timezone.now() - dt.timedelta(days=2, hours=-6)
+    )
+    enrolment.refresh_from_db()
     enrolment.status = Enrolment.Status.ATTENDED
     enrolment.save()
     certificate = certificates.issue_certificate(enrolment)

@@ -259,7 +259,7 @@ def test_capacity_cannot_drop_below_the_seats_taken(owner_client, occasion):
     response = owner_client.post(f"/admin/occasions/{occasion.pk}/capacity/", {"capacity": "1"})
 
     assert response.status_code == 200
-    assert "Redan bokade platser: 2." in response.content.decode()
+    assert "2 platser är redan tagna; antalet platser kan inte vara lägre." in response.content.decode()
     occasion.refresh_from_db()
     assert occasion.capacity == 3
 
