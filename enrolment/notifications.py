@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from catalogue.ical import occasion_calendar
@@ -210,6 +211,15 @@ def enqueue(message_id):
 # --- Rendering -----------------------------------------------------------------------------------------
 
 
+def participant_list_url(occasion, event=None):
+    """The organisers' participant list filtered to `occasion`, and to those awaiting approval when the notice
+    is about someone who waits for it (the owner opens the mail to decide)."""
+    query = {"occasion": occasion.pk}
+    if event is not None and event.kind == EnrolmentEvent.Kind.PENDING:
+        query["status"] = Enrolment.Status.PENDING
+    return f"{reverse('enrolments:index')}?{urlencode(query)}"
+
+
 def message_content(message):
     """Subject, paragraphs and an optional call to action, in the active language."""
     enrolment = message.enrolment
@@ -301,7 +311,7 @@ def message_content(message):
             _("Seats taken: %(taken)s of %(capacity)s.")
             % {"taken": occasion._seats_taken, "capacity": occasion.capacity or "–"},
         ]
-        button = (_("Enrolments in the admin"), absolute_url(reverse("enrolments:index")))
+        button = (_("Enrolments in the admin"), absolute_url(participant_list_url(occasion, event)))
     elif message.kind == Kind.ORGANISER_DIGEST:
         subject = _("Enrolments and cancellations, last 24 hours: %(course)s") % values
         events = EnrolmentEvent.objects.filter(pk__in=message.data.get("events", [])).select_related(
@@ -312,7 +322,9 @@ def message_content(message):
             f"{event.get_kind_display()} ({formatting.format_date(event.occasion.start)})"
             for event in events
         ]
-        button = (_("Enrolments in the admin"), absolute_url(reverse("enrolments:index")))
+        # A digest covers the course's occasions: the list filtered to the course.
+        digest_list = f"{reverse('enrolments:index')}?{urlencode({'course': occasion.course_id})}"
+        button = (_("Enrolments in the admin"), absolute_url(digest_list))
     elif message.kind == Kind.ORGANISER_MESSAGE:
         # The organiser's own words, as written; the course and date say what it is about.
         subject = f"{message.data.get('subject', '')} – {course.title}"

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.regions import REGIONS
 from courses.models import Audience, CentrePage, CoursePage, localized
 
-from .models import Enrolment
+from ..models import Enrolment
 
 Status = Enrolment.Status
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
