@@ -79,6 +79,10 @@ def back_to(request, default):
 
 
 class ParticipantIndexView(IndexView):
+    """The list. Its export does not use Wagtail's spreadsheet mixin (no `list_export`, so no "…" download
+    items): the Export button opens a page to choose columns, cancelled people and format, whose file comes
+    from `exports` with this list's filters."""
+
     # Upcoming occasions first, nearest first; then past ones, latest first (an owner works on what comes next).
     default_ordering = (
         F("upcoming_start").asc(nulls_last=True),
@@ -143,10 +147,6 @@ class ParticipantIndexView(IndexView):
             query.pop(key, None)
         url = f"{reverse('enrolments:export')}?{query.urlencode()}"
         return [*super().header_buttons, HeaderButton(_("Export"), url=url, icon_name="download")]
-
-    @cached_property
-    def show_export_buttons(self):
-        return False  # the export has its own page (columns, cancelled people, format)
 
 
 def _next(url):

@@ -460,6 +460,7 @@ def test_the_export_is_a_labelled_button_and_leaves_out_cancelled_people_unless_
     by_status = csv_rows(owner_client.get(f"/admin/enrolments/?occasion={occasion.pk}&status=cancelled&export=csv"))
 
     assert ">Exportera<" in " ".join(listing.split()).replace("> ", ">").replace(" <", "<")
+    assert "export=csv" not in listing and "export=xlsx" not in listing  # no unlabelled download in a "…" menu
     assert "Ta med avbokade anmälningar" in chooser
     assert [row[0] for row in default[1:]] == [staying.user.first_name]
     assert [row[0] for row in everyone[1:]] == ["Stannar", "Avbokad"]
