@@ -122,3 +122,15 @@ def test_the_translation_editors_heading_is_rewritten_in_swedish(owner_client, s
 
     words = re.search(r'<script data-words="([^"]*)">', html).group(1)
     assert json.loads(unescape(words)) == "Översättning från %(source)s till %(target)s"
+
+
+def test_the_translation_status_names_the_menu_and_item_the_owner_sees(owner_client, skane):
+    """The course has no English page yet: the status panel's advice names the header's menu and its item, in the
+    words the page itself shows."""
+    html = owner_client.get(f"/admin/pages/{skane['course'].pk}/edit/").content.decode()
+
+    status = text_of(re.search(r"<div[^>]*data-translation-status.*?</div>", html, re.S).group(0))
+    assert "Välj ”Översätt den här sidan” i menyn ”Handlingar”" in status
+    # Wagtail's header menu (a button labelled for screen readers and as its tooltip), wagtail-localize's item in it.
+    menu = re.search(r'aria-label="Handlingar">.*?<div data-w-dropdown-target="content".*?</div>', html, re.S)
+    assert "Översätt den här sidan" in text_of(menu.group(0))
