@@ -28,6 +28,12 @@ KNOWN_ENGLISH = [
     "Sort menu order",
     "Choose a language",
     "1-1 of 1",  # the explorer's count of the centre's one course
+    "Root",
+    "Date updated",
+    "ditt account",
+    "action menu",
+    "Translate this page",
+    "Sync translated pages",
 ]
 
 
