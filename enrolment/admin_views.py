@@ -44,6 +44,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from accounts.regions import REGIONS
+from courses import formatting
 from courses.models import Centre, CoursePage, Occasion
 
 from . import access, services
@@ -330,6 +331,10 @@ class ParticipantInspectView(InspectView):
             return f"{enrolment.user.get_full_name()} <{enrolment.user.email}>"
         if field_name == "answers":
             return _answers(enrolment.answers) or "–"
+        if field_name in {"created_at", "updated_at"}:
+            # Wagtail prints the stored UTC time; organisers read Stockholm's, as everywhere else.
+            value = getattr(enrolment, field_name)
+            return formatting.format_datetime(value) if value else "–"
         return super().get_field_display_value(field_name, field)
 
     @cached_property
