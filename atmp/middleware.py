@@ -12,6 +12,7 @@ from wagtail.admin.auth import permission_denied
 
 from accounts.views import admin_gate
 from atmp import admin_scope
+from courses import translation_access
 
 logger = logging.getLogger(__name__)
 
@@ -124,4 +125,5 @@ class AdminScopeMiddleware:
         except PermissionDenied:
             # Wagtail's own answer: back to the dashboard with "Sorry, you do not have permission" (403 for scripts).
             return permission_denied(request)
+        translation_access.preselect_only_target(request, match)
         return None

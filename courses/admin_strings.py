@@ -9,4 +9,8 @@ WAGTAIL_STRINGS = [
     gettext_noop("%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s"),
     gettext_noop("Maximum filesize: %(max_upload_size)s."),
     gettext_noop("Supported formats: %(supported_formats)s. Maximum filesize: %(max_upload_size)s."),
+    # The explorer's filters, and the keyboard shortcuts notice ("manage your account to disable them").
+    gettext_noop("Date updated"),
+    gettext_noop("Any"),
+    gettext_noop("account"),
 ]

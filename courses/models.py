@@ -577,9 +577,10 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
     # Occasions and materials are the course's, shared by its translations (see module docstring), so
     # neither copying a page into another language nor syncing a translation may duplicate them.
     exclude_fields_in_copy = ["occasions", "materials"]
+    # No slug: a translation's address comes from its translated title (see full_clean), so publishing a
+    # translation never waits on an address the owner did not think of translating.
     translatable_fields = [
         TranslatableField("title"),
-        TranslatableField("slug"),
         TranslatableField("seo_title"),
         TranslatableField("search_description"),
         TranslatableField("summary"),
@@ -621,6 +622,20 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+
+    def full_clean(self, *args, **kwargs):
+        # wagtail-localize copies the Swedish page's address into a new translation; until the translation is
+        # first published it follows its own title instead (Wagtail makes a slug from the title when empty).
+        if self._keeps_the_originals_address():
+            self.slug = ""
+        super().full_clean(*args, **kwargs)
+
+    def _keeps_the_originals_address(self):
+        if not self.pk or self.first_published_at or self.locale.language_code == settings.LANGUAGE_CODE:
+            return False
+        originals = CoursePage.objects.filter(translation_key=self.translation_key)
+        original = originals.filter(locale__language_code=settings.LANGUAGE_CODE).values("slug", "title").first()
+        return original is not None and original["slug"] == self.slug and original["title"] != self.title
 
     def with_content_json(self, content):
         """A page from a revision, with the live state of its occasions kept.

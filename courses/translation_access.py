@@ -10,8 +10,8 @@ they translate only those.
 from django.apps import apps
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from wagtail.models import Page
+from django.http import Http404, QueryDict
+from wagtail.models import Locale, Page
 from wagtail.permissions import policy_registry
 
 NAMESPACE = "wagtail_localize"
@@ -73,3 +73,21 @@ def check(user, kwargs):
     for instance in objects_behind(kwargs):
         if not may_edit(user, instance):
             raise PermissionDenied
+
+
+def preselect_only_target(request, match):
+    """wagtail-localize's "Translate" form ticks the language named by `?select_locale=`: when the page lacks only
+    one language (English, here), tick it, so the owner need not."""
+    if match.view_name != f"{NAMESPACE}:submit_page_translation" or request.method != "GET":
+        return
+    if "select_locale" in request.GET:
+        return
+    page = Page.objects.filter(pk=match.kwargs.get("page_id")).first()
+    if page is None:
+        return
+    translated = page.get_translations(inclusive=True).exclude(alias_of__isnull=False).values("locale_id")
+    targets = list(Locale.objects.exclude(pk__in=translated).values_list("language_code", flat=True)[:2])
+    if len(targets) == 1:
+        query = request.GET.copy()
+        query["select_locale"] = targets[0]
+        request.GET = QueryDict(query.urlencode())

@@ -161,6 +161,9 @@ LANGUAGES = [("sv", "Svenska"), ("en", "English")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILLOCALIZE_DEFAULT_LOCALE = "sv"
+# "Translate" makes the English page a draft: it stays out of /en/ until its translation is published, rather
+# than going live at once with the Swedish words in it.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 # Page addresses in plain ASCII (Säker → saker), typed or made from a Swedish title, so links survive e-mail and
 # chat unescaped; wagtail-localize already makes translations' slugs ASCII when it syncs them.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False

@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, HeaderButton, ListingButton
 from wagtail.log_actions import registry as log_registry
 
+from courses import formatting
 from courses.models import Occasion
 
 from .. import access, services
@@ -163,6 +164,10 @@ class ParticipantInspectView(InspectView):
             return f"{enrolment.user.get_full_name()} <{enrolment.user.email}>"
         if field_name == "answers":
             return exports.answers_text(enrolment.answers) or "–"
+        if field_name in {"created_at", "updated_at"}:
+            # Wagtail prints the stored UTC time; organisers read Stockholm's, as everywhere else.
+            value = getattr(enrolment, field_name)
+            return formatting.format_datetime(value) if value else "–"
         return super().get_field_display_value(field_name, field)
 
     @cached_property

@@ -1,4 +1,5 @@
-"""Page addresses from Swedish titles are ASCII (å, ä → a, ö → o): for new courses and for translations."""
+"""Page addresses from Swedish titles are ASCII (å, ä → a, ö → o): for new courses and for translations, whose address
+follows their translated title until first published."""
 
 import pytest
 from django.urls import reverse
@@ -42,12 +43,14 @@ def test_a_typed_swedish_slug_is_made_ascii(editor, skane):  # noqa: F811
     assert page.slug == "kylkedja-for-lakemedel-pa-vag"
 
 
-def test_a_translation_gets_an_ascii_address(site, locale_en, django_capture_on_commit_callbacks):
+def test_a_translation_gets_an_ascii_address_from_its_translated_title(
+    site, locale_en, django_capture_on_commit_callbacks
+):
     course = create_course(site.catalogue["sv"], title="Säker hantering")
     source, _created = TranslationSource.get_or_create_from_instance(course)
     translate_all_strings(source, locale_en, prefix="")
-    slug_segment = source.stringsegment_set.get(context__path="slug")
-    StringTranslation.objects.filter(translation_of=slug_segment.string, locale=locale_en).update(
+    title_segment = source.stringsegment_set.get(context__path="title")
+    StringTranslation.objects.filter(translation_of=title_segment.string, locale=locale_en).update(
         data="Säker hantering på röntgen"
     )
 
@@ -55,3 +58,22 @@ def test_a_translation_gets_an_ascii_address(site, locale_en, django_capture_on_
         english, _created = source.create_or_update_translation(locale_en)
 
     assert CoursePage.objects.get(pk=english.pk).slug == "saker-hantering-pa-rontgen"
+
+
+def test_a_published_translations_address_stays_when_its_title_changes(
+    site, locale_en, django_capture_on_commit_callbacks
+):
+    course = create_course(site.catalogue["sv"], title="Säker hantering")
+    source, _created = TranslationSource.get_or_create_from_instance(course)
+    translate_all_strings(source, locale_en)
+    with django_capture_on_commit_callbacks(execute=True):
+        english, _created = source.create_or_update_translation(locale_en)
+    assert CoursePage.objects.get(pk=english.pk).slug == "en-saker-hantering"
+
+    translate_all_strings(source, locale_en, prefix="EN, new: ")
+    with django_capture_on_commit_callbacks(execute=True):
+        source.create_or_update_translation(locale_en)
+
+    english = CoursePage.objects.get(pk=english.pk)
+    assert english.title == "EN, new: Säker hantering"
+    assert english.slug == "en-saker-hantering"  # links to it keep working

@@ -275,5 +275,9 @@ def test_translation_page_sees_its_source_is_newer(site):
 
     with time_machine.travel(timezone.now() + dt.timedelta(hours=1)):
         course.save_revision().publish()
+    assert statuses(english) == {"sv": "current"}  # published again, nothing the translation holds changed
 
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
+        course.summary = "En ny sammanfattning."
+        course.save_revision().publish()
     assert statuses(english) == {"sv": "source_newer"}

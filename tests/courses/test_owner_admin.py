@@ -28,6 +28,12 @@ KNOWN_ENGLISH = [
     "Sort menu order",
     "Choose a language",
     "1-1 of 1",  # the explorer's count of the centre's one course
+    "Root",
+    "Date updated",
+    "ditt account",
+    "action menu",
+    "Translate this page",
+    "Sync translated pages",
 ]
 
 
@@ -122,3 +128,47 @@ def test_the_translation_editors_heading_is_rewritten_in_swedish(owner_client, s
 
     words = re.search(r'<script data-words="([^"]*)">', html).group(1)
     assert json.loads(unescape(words)) == "Översättning från %(source)s till %(target)s"
+
+
+def test_the_translation_status_names_the_menu_and_item_the_owner_sees(owner_client, skane):
+    """The course has no English page yet: the status panel's advice names the header's menu and its item, in the
+    words the page itself shows."""
+    html = owner_client.get(f"/admin/pages/{skane['course'].pk}/edit/").content.decode()
+
+    status = text_of(re.search(r"<div[^>]*data-translation-status.*?</div>", html, re.S).group(0))
+    assert "Välj ”Översätt den här sidan” i menyn ”Handlingar”" in status
+    # Wagtail's header menu (a button labelled for screen readers and as its tooltip), wagtail-localize's item in it.
+    menu = re.search(r'aria-label="Handlingar">.*?<div data-w-dropdown-target="content".*?</div>', html, re.S)
+    assert "Översätt den här sidan" in text_of(menu.group(0))
+
+
+def breadcrumb(html):
+    return re.search(r'<nav[^>]*aria-label="Sökvägsnavigering".*?</nav>', html, re.S).group(0)
+
+
+def test_the_explorers_root_takes_the_owner_to_their_centre(owner_client, skane):
+    response = owner_client.get("/admin/pages/")
+
+    assert response.status_code == 302
+    assert response.url == f"/admin/pages/{skane['page'].pk}/"
+
+
+def test_the_owners_breadcrumb_starts_at_their_centre(owner_client, skane):
+    for url in [f"/admin/pages/{skane['page'].pk}/", f"/admin/pages/{skane['course'].pk}/edit/"]:
+        crumbs = breadcrumb(owner_client.get(url).content.decode())
+
+        assert "Root" not in text_of(crumbs), url
+        assert 'href="/admin/pages/"' not in crumbs, url
+        assert text_of(crumbs).split()[:2] == ["Skånes", "universitetssjukhus"], url
+
+
+def test_the_owner_still_edits_the_english_pages(owner_client, skane):
+    english = translate_course(skane["course"], "en", title="Safe handling of ATMP")
+
+    assert owner_client.get(f"/admin/pages/{english.pk}/edit/").status_code == 200
+
+
+def test_a_network_admin_explores_from_the_root(client, skane):
+    client.force_login(UserFactory(email="admin@example.se", is_staff=True, is_superuser=True))
+
+    assert client.get("/admin/pages/").status_code == 200

@@ -3,8 +3,8 @@
 import pytest
 from wagtail_localize.models import StringTranslation, TranslationSource
 
-from courses.factories import OccasionFactory, TopicFactory, create_course
-from courses.models import CoursePage, Occasion
+from courses.factories import OccasionFactory, TopicFactory, create_course, translate_course
+from courses.models import CourseMaterial, CoursePage, Occasion
 from courses.panels import translation_statuses
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +82,49 @@ def test_the_editor_is_told_when_a_translation_is_missing_or_older_than_the_orig
     course.save_revision().publish()
     course.refresh_from_db()
     assert [state for _locale, _page, state in translation_statuses(course)] == ["outdated"]
+
+
+def add_material(course, title="Programblad"):
+    """What the owner does on the Swedish page's "Kursmaterial" panel: add a link, publish."""
+    course = CoursePage.objects.get(pk=course.pk)
+    course.materials.add(CourseMaterial(title=title, link="https://example.se/program.pdf"))
+    course.save_revision().publish()
+    return CoursePage.objects.get(pk=course.pk)
+
+
+def states(page):
+    return [state for _locale, _page, state in translation_statuses(page)]
+
+
+def test_adding_a_material_leaves_the_translation_current(course, translate):
+    source, _created = TranslationSource.get_or_create_from_instance(course)
+    english = translate(source)
+
+    course = add_material(course)
+
+    assert states(course) == ["current"]
+    assert states(english) == ["current"]
+    assert [material.title for material in english.course_materials] == ["Programblad"]  # shared, not translated
+
+
+def test_adding_a_material_leaves_a_copied_translation_current(course):
+    english = translate_course(course, "en", title="Cryopreservation of cell products")
+
+    course = add_material(course)
+    assert states(course) == ["current"]
+
+    course.summary = "Ändrad efter översättningen."
+    course.save_revision().publish()
+    assert states(course) == ["outdated"]
+    assert states(english) == ["source_newer"]
+
+
+def test_a_synchronised_rule_change_makes_the_translation_outdated(course, translate):
+    source, _created = TranslationSource.get_or_create_from_instance(course)
+    translate(source)
+
+    course = CoursePage.objects.get(pk=course.pk)
+    course.cpd_hours = 7
+    course.save_revision().publish()
+
+    assert states(course) == ["outdated"]

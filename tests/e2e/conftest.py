@@ -51,15 +51,22 @@ def log_in_to_admin(page, live_server, user, password=DEMO_PASSWORD):
     expect(page).to_have_url(f"{live_server.url}/admin/")
 
 
+DOCS_SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+
+
 @pytest.fixture
 def screenshot(page):
-    """Save a full-page screenshot for review (tests/e2e/screenshots/, not committed)."""
+    """Save a full-page screenshot for review (tests/e2e/screenshots/, not committed); with `docs=True` also for the
+    guides in docs/ (docs/screenshots/, committed)."""
 
-    def take(name, width=None):
+    def take(name, width=None, docs=False, of=None):
         SCREENSHOTS.mkdir(exist_ok=True)
+        shown = of or page
         if width:
-            page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+            shown.set_viewport_size({"width": width, "height": 900})
+        shown.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+        if docs:
+            shown.screenshot(path=DOCS_SCREENSHOTS / f"{name}.png", full_page=True)
 
     return take
 

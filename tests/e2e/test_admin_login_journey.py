@@ -39,7 +39,7 @@ def test_a_course_owner_opens_the_admin_and_logs_in_on_the_sites_swedish_login_p
 
     log_in_to_admin(page, live_server, course_owner)
 
-    expect(page.get_by_role("link", name="Sidor").first).to_be_visible()
+    expect(page.get_by_role("navigation", name="Huvudmeny").get_by_role("button", name="Sidor")).to_be_visible()
     screenshot("admin-after-login-sv", width=1280)
 
 
@@ -70,7 +70,7 @@ def test_with_mfa_required_a_course_owner_sets_up_an_authenticator_app_on_the_wa
     screenshot("admin-mfa-recovery-codes-sv", width=1280)
     page.get_by_role("link", name="Fortsätt till administrationen").click()
     expect(page).to_have_url(f"{live_server.url}/admin/")
-    expect(page.get_by_role("link", name="Sidor").first).to_be_visible()
+    expect(page.get_by_role("navigation", name="Huvudmeny").get_by_role("button", name="Sidor")).to_be_visible()
 
 
 def test_a_clinician_who_opens_the_admin_is_told_it_is_not_for_them(live_server, page, site, screenshot):

@@ -128,6 +128,17 @@ def test_the_inspect_view_links_to_the_history(client, network_admin, enrolment)
     assert f'href="/admin/enrolments/history/{enrolment.pk}/"' in html
 
 
+def test_the_inspect_view_gives_times_in_stockholm(client, network_admin, enrolment):
+    import datetime as dt
+
+    Enrolment.objects.filter(pk=enrolment.pk).update(created_at=dt.datetime(2026, 12, 2, 16, 48, tzinfo=dt.UTC))
+
+    text = text_of(client.get(f"/admin/enrolments/inspect/{enrolment.pk}/", HTTP_ACCEPT_LANGUAGE="sv").content.decode())
+
+    assert "2 dec. 2026 kl. 17.48" in text  # 16.48 UTC
+    assert "16:48" not in text and "16.48" not in text
+
+
 def test_a_course_owner_sees_the_history_of_their_own_participants_only(client, enrolment):
     from courses.centres import centre_team
     from courses.factories import CentreFactory
