@@ -14,6 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
 from courses import formatting
+from courses.library import MATERIAL_ACCESS_HOOK
 
 from . import access
 from .admin_views import OnlyTheseViews
@@ -246,3 +247,9 @@ def add_upcoming_occasions_panel(request, panels):
 
     if access.may_handle_any(request.user):
         panels.append(report_views.UpcomingOccasionsPanel(request))
+
+
+@hooks.register(MATERIAL_ACCESS_HOOK)
+def material_access_checker(user):
+    """Who may open the library's materials: the rules live here, where participants are known."""
+    return access.MaterialAccessChecker(user)
