@@ -257,6 +257,11 @@ def create_material(parent=None, **fields):
     return MaterialPageFactory(**fields)
 
 
+def translate_material(material, locale, **fields):
+    """The published translation of `material` into `locale`, in the translation of its part of the library."""
+    return translate_course(material, locale, **fields)
+
+
 def list_material(course, material):
     """Make `course` list `material` from the library, after the ones it lists already."""
     return CourseLibraryMaterial.objects.create(
