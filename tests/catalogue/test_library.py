@@ -172,3 +172,18 @@ def test_the_listing_costs_the_same_queries_for_5_and_25_materials(client, site,
     html_of(client)
     with django_assert_num_queries(queries_for_five):
         assert html_of(client).count('class="course-card material-card"') == 12  # one page of results
+
+
+def test_the_api_and_the_sitemap_name_the_material_never_a_restricted_file(client, site):
+    course = create_course(title="Kurs")
+    recording = document("recording")
+    material = create_material(
+        title="Inspelning", document=recording, access=MaterialAccess.PARTICIPANTS, courses=[course]
+    )
+
+    api = client.get("/api/v2/pages/?type=courses.MaterialPage&fields=*").content.decode()
+    sitemap = client.get("/sitemap.xml").content.decode()
+
+    assert "Inspelning" in api and '"access": "participants"' in api.replace('":"', '": "')
+    assert material.full_url in sitemap
+    assert f"/documents/{recording.pk}/" not in api + sitemap
