@@ -170,6 +170,9 @@ class MaterialIndexPage(CachedPageMixin, Page):
     template = "catalogue/material_index_page.html"
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    # Not in the search index: it is found from the menu, and its own search finds the materials. (Its title
+    # and intro in SQLite's index would also shift the BM25 weights the catalogue's relevance order rests on.)
+    search_fields = []
 
     class Meta:
         verbose_name = _("materials library")

@@ -864,9 +864,9 @@ def _iso_duration(delta):
 class CourseDocument(AbstractDocument):
     """Wagtail's document, kept where no web server serves it and private until an owner makes it public.
 
-    Who may download it is decided by enrolment.access.document_access: everyone if it is public or attached
-    to a published course as public material, participants if attached as participants-only material,
-    otherwise only the staff of the centre whose collection holds it.
+    Who may download it is decided by enrolment.access.document_decision: everyone if it is public or a published
+    library material for everyone offers it; those a restricted material's access rule names (the professions among
+    its audiences, the participants of its courses); otherwise only the staff of the centre whose collection holds it.
     """
 
     file = models.FileField(_("file"), upload_to="documents", storage=document_storage)

@@ -20,7 +20,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .centres import owned_centre_pages
-from .library import REVIEW_INTERVAL, MaterialPage
+from .library import REVIEW_INTERVAL, CentreMaterialsPage, MaterialPage
 from .models import Audience, Centre, Topic
 
 
@@ -121,7 +121,14 @@ class OwnedCoursesPanel(Component):
         self.pages = pages
 
     def get_context_data(self, parent_context):
-        return {"pages": self.pages}
+        # Each centre's part of the materials library beside its courses (one query for all).
+        libraries = {
+            page.centre_id: page
+            for page in CentreMaterialsPage.objects.filter(
+                centre_id__in=[page.centre_id for page in self.pages], locale__language_code=settings.LANGUAGE_CODE
+            )
+        }
+        return {"pages": [(page, libraries.get(page.centre_id)) for page in self.pages]}
 
 
 # wagtail-localize's translation editor writes its heading in JavaScript, "Svenska to English translation",

@@ -153,13 +153,17 @@ def _materials(numbers, course, nurses, topic):
         )
 
 
-def test_the_listing_costs_the_same_queries_for_5_and_25_materials(client, site, django_assert_num_queries):
+@pytest.mark.parametrize("who", ["participant", "outsider", "anonymous"])
+def test_the_listing_costs_the_same_queries_for_5_and_25_materials(client, site, django_assert_num_queries, who):
     nurses, topic = AudienceFactory(name="Sjuksköterskor", slug="nurses"), TopicFactory(name="CAR-T", slug="car-t")
     translate_snippet(topic, "en", name="CAR-T")
     course = create_course(title="Kurs")
     participant = make_participant(profession=nurses)
     EnrolmentFactory(occasion=OccasionFactory(course=course), user=participant)
-    client.force_login(participant)
+    outsider = make_participant(email="ute@example.se", profession=AudienceFactory(name="Läkare", slug="doctors"))
+    if who != "anonymous":
+        # The participant may open everything; the outsider is refused most, with reasons and course links.
+        client.force_login(participant if who == "participant" else outsider)
 
     _materials(range(5), course, nurses, topic)
     html_of(client)  # warm the caches of the site's root paths and the like
@@ -171,7 +175,9 @@ def test_the_listing_costs_the_same_queries_for_5_and_25_materials(client, site,
     _materials(range(5, 25), course, nurses, topic)
     html_of(client)
     with django_assert_num_queries(queries_for_five):
-        assert html_of(client).count('class="course-card material-card"') == 12  # one page of results
+        html = html_of(client)
+    assert html.count('class="course-card material-card"') == 12  # one page of results
+    assert ("data-material-refused" in html) == (who != "participant")
 
 
 def test_the_api_and_the_sitemap_name_the_material_never_a_restricted_file(client, site):

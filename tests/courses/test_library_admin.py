@@ -113,3 +113,21 @@ def test_a_document_download_is_counted_for_its_material(client, centres, settin
     assert client.get(document.url).status_code == 200
 
     assert MaterialDownload.objects.get(material=material).count == 2
+
+
+def test_the_dashboard_leads_the_owner_to_their_centres_materials(owner_client, centres):
+    parent = centre_material_page(centres["skane"])
+
+    html = owner_client.get("/admin/").content.decode()
+
+    assert f'href="/admin/pages/{parent.pk}/"' in html
+    assert "Material vid Skånes universitetssjukhus" in html
+    assert f"/admin/pages/{centre_material_page(centres['uppsala']).pk}/" not in html
+
+
+def test_a_materials_languages_survive_its_revisions(centres):
+    material = create_material(title="Tvåspråkig guide", languages=["sv", "en"], centre=centres["skane"])
+
+    assert material.get_latest_revision_as_object().languages == ["sv", "en"]
+    assert MaterialPage.objects.get(pk=material.pk).languages == ["sv", "en"]
+    assert MaterialPage.objects.filter(languages__contains="en").count() == 1
