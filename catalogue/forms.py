@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from courses.library import MaterialKind
 from courses.models import LANGUAGE_CHOICES, Audience, Centre, CourseFormat, Topic
 
 SEARCH_MAX_LENGTH = 200
@@ -104,7 +105,7 @@ class CatalogueFilterForm(forms.Form):
         for name, errors in self.errors.items():
             label = self.fields[name].label if name in self.fields else ""
             for error in errors:
-                if name in self.FACETS or name in ("format", "language"):
+                if isinstance(self.fields.get(name), FacetField):
                     error = _("An unknown value was ignored.")
                 messages.append(f"{label}: {error}" if label else str(error))
         for field in self.fields.values():
@@ -113,3 +114,12 @@ class CatalogueFilterForm(forms.Form):
         if self.search_was_shortened:
             messages.append(_("The search text was shortened to %(count)s characters.") % {"count": SEARCH_MAX_LENGTH})
         return messages
+
+
+class MaterialFilterForm(CatalogueFilterForm):
+    """The library's filters: the catalogue's facets that describe a material, and its kind; no dates."""
+
+    kind = FacetField(
+        label=_("Kind"), required=False, choices=MaterialKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    format = month = date_from = date_to = has_seats = sort = None

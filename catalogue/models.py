@@ -15,8 +15,8 @@ from wagtail.search import index
 from courses.blocks import BodyBlock
 from courses.models import Centre
 
-from . import services
-from .forms import CatalogueFilterForm
+from . import library, services
+from .forms import CatalogueFilterForm, MaterialFilterForm
 from .page_cache import CachedPageMixin
 
 
@@ -25,7 +25,7 @@ class HomePage(CachedPageMixin, Page):
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["catalogue.CatalogueIndexPage", "catalogue.StandardPage"]
+    subpage_types = ["catalogue.CatalogueIndexPage", "catalogue.MaterialIndexPage", "catalogue.StandardPage"]
     max_count_per_parent = 1
     template = "catalogue/home_page.html"
 
@@ -126,32 +126,78 @@ class CatalogueIndexPage(CachedPageMixin, RoutablePageMixin, Page):
         return f"{url}?{query_string}" if query_string else url
 
     def active_filters(self, form, filters):
-        """(label, link that removes it) for every filter in use, to show above the results."""
-        chips = []
-        params = form.data
-        for name, value in filters.items():
-            if name in ("sort",):
-                continue
-            values = value if isinstance(value, list) else [value]
-            choices = dict(form.fields[name].choices) if hasattr(form.fields[name], "choices") else {}
-            for item in values:
-                remaining = [
-                    (key, v)
-                    for key in params
-                    for v in params.getlist(key)
-                    if key != "page" and not (key == name and (v == item or not isinstance(value, list)))
-                ]
-                label = choices.get(item, item)
-                if name == "has_seats":
-                    label = form.fields[name].label
-                elif name == "month":
-                    label = timezone.datetime(item.year, item.month, 1).strftime("%Y-%m")
-                elif name in ("date_from", "date_to"):
-                    label = f"{form.fields[name].label} {item.isoformat()}"
-                elif name == "q":
-                    label = f"”{item}”"
-                chips.append((label, "?" + urlencode(remaining)))
-        return chips
+        return active_filters(form, filters)
+
+
+def active_filters(form, filters):
+    """(label, link that removes it) for every filter in use, to show above the results."""
+    chips = []
+    params = form.data
+    for name, value in filters.items():
+        if name in ("sort",):
+            continue
+        values = value if isinstance(value, list) else [value]
+        choices = dict(form.fields[name].choices) if hasattr(form.fields[name], "choices") else {}
+        for item in values:
+            remaining = [
+                (key, v)
+                for key in params
+                for v in params.getlist(key)
+                if key != "page" and not (key == name and (v == item or not isinstance(value, list)))
+            ]
+            label = choices.get(item, item)
+            if name == "has_seats":
+                label = form.fields[name].label
+            elif name == "month":
+                label = timezone.datetime(item.year, item.month, 1).strftime("%Y-%m")
+            elif name in ("date_from", "date_to"):
+                label = f"{form.fields[name].label} {item.isoformat()}"
+            elif name == "q":
+                label = f"”{item}”"
+            chips.append((label, "?" + urlencode(remaining)))
+    return chips
+
+
+class MaterialIndexPage(CachedPageMixin, Page):
+    """The network's library of education materials: facets, search, and for each material whether the
+    visitor may open it (and if not, why and how to get access)."""
+
+    intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
+
+    parent_page_types = ["catalogue.HomePage"]
+    subpage_types = ["courses.CentreMaterialsPage", "courses.MaterialPage"]
+    max_count_per_parent = 1
+    template = "catalogue/material_index_page.html"
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    # Not in the search index: it is found from the menu, and its own search finds the materials. (Its title
+    # and intro in SQLite's index would also shift the BM25 weights the catalogue's relevance order rests on.)
+    search_fields = []
+
+    class Meta:
+        verbose_name = _("materials library")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        form = MaterialFilterForm(request.GET, language_code=self.locale.language_code)
+        filters = form.filters
+        query = services.search_text(filters)
+        ranking = library.material_search_ranking(query, self.locale) if query else None
+        materials, ranks = library.find_materials(filters, self.locale, ranking=ranking)
+        results = library.library_page(materials, ranks, request.GET.get("page"), request.user)
+        query_params = request.GET.copy()
+        query_params.pop("page", None)
+        context.update(
+            form=form,
+            filters=filters,
+            results=results,
+            facet_counts=library.material_facet_counts(filters, self.locale, ranking=ranking),
+            problems=form.problems,
+            query_string=query_params.urlencode(),
+            active_filters=active_filters(form, filters),
+            materials_library=True,
+        )
+        return context
 
 
 @register_setting(icon="link")

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Collection, Locale, Page, Site
 
-from .models import CatalogueIndexPage, HomePage
+from .models import CatalogueIndexPage, HomePage, MaterialIndexPage
 
 SKELETON = {
     # language: (home title, home slug, catalogue title, catalogue slug, catalogue intro)
@@ -33,11 +33,27 @@ SKELETON = {
 }
 
 
+# language: (library title, slug, intro)
+LIBRARY = {
+    "sv": (
+        "Utbildningsmaterial",
+        "utbildningsmaterial",
+        "<p>Guider, bilder, inspelade föreläsningar, e-kurser, checklistor och filmer från landets ATMP-centrum.</p>",
+    ),
+    "en": (
+        "Materials",
+        "materials",
+        "<p>Guides, slides, recorded lectures, e-learning, checklists and videos from Sweden’s ATMP-centres.</p>",
+    ),
+}
+
+
 @dataclass
 class SiteSkeleton:
     home: dict
     catalogue: dict
     site: Site
+    materials: dict
 
 
 def _publish(page):
@@ -92,8 +108,8 @@ def ensure_site(hostname=None, port=None):
         if not placeholder.get_children().exists():
             placeholder.delete()  # also deletes a Site rooted at it; recreated below
 
-    homes, catalogues = {}, {}
-    source_home = source_catalogue = None
+    homes, catalogues, libraries = {}, {}, {}
+    source_home = source_catalogue = source_library = None
     for code, (home_title, home_slug, cat_title, cat_slug, cat_intro) in SKELETON.items():
         locale = locales[code]
         home = HomePage.objects.filter(locale=locale).first()
@@ -110,8 +126,17 @@ def ensure_site(hostname=None, port=None):
                 catalogue.translation_key = source_catalogue.translation_key
             home.add_child(instance=catalogue)
             _publish(catalogue)
-        homes[code], catalogues[code] = home, catalogue
+        library = MaterialIndexPage.objects.filter(locale=locale).first()
+        if library is None:
+            title, slug, intro = LIBRARY[code]
+            library = MaterialIndexPage(title=title, slug=slug, locale=locale, intro=intro)
+            if source_library:
+                library.translation_key = source_library.translation_key
+            home.add_child(instance=library)
+            _publish(library)
+        homes[code], catalogues[code], libraries[code] = home, catalogue, library
         source_home, source_catalogue = source_home or home, source_catalogue or catalogue
+        source_library = source_library or library
 
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
@@ -125,4 +150,4 @@ def ensure_site(hostname=None, port=None):
     elif site.root_page_id != homes["sv"].pk:
         site.root_page = homes["sv"]
         site.save()
-    return SiteSkeleton(home=homes, catalogue=catalogues, site=site)
+    return SiteSkeleton(home=homes, catalogue=catalogues, site=site, materials=libraries)

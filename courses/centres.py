@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+from .library import CentreMaterialsPage
 from .models import Centre, CentrePage, CentreTeam
 
 NETWORK_ADMINS = "Nätverksadministratörer / Network admins"
@@ -108,6 +109,32 @@ def centre_pages(centre):
     return pages
 
 
+def centre_material_pages(centre):
+    """The centre's part of the library in each language, created (and published) if missing."""
+    from catalogue.setup import ensure_site
+
+    skeleton = ensure_site()
+    pages = {}
+    source = CentreMaterialsPage.objects.filter(centre=centre, locale__language_code=settings.LANGUAGE_CODE).first()
+    for code, library in skeleton.materials.items():
+        page = CentreMaterialsPage.objects.filter(centre=centre, locale=library.locale).first()
+        if page is None:
+            named = centre.get_translation_or_none(library.locale) or centre
+            page = CentreMaterialsPage(title=named.name, slug=centre.slug, centre=centre, locale=library.locale)
+            if source is not None:
+                page.translation_key = source.translation_key
+            library.add_child(instance=page)
+            page.save_revision().publish()
+        source = source or page
+        pages[code] = page
+    return pages
+
+
+def centre_material_page(centre, language_code=None):
+    """The centre's part of the library in one language (default language if None)."""
+    return centre_material_pages(centre)[language_code or settings.LANGUAGE_CODE]
+
+
 def centre_page(centre, language_code=None):
     """The centre's page in one language (default language if None)."""
     return centre_pages(centre)[language_code or settings.LANGUAGE_CODE]
@@ -133,7 +160,8 @@ def centre_team(centre, role):
     group = team.group
     if role == CentreTeam.Role.COURSE_OWNER:
         group.permissions.add(*_permissions(OWNER_PERMISSIONS))
-        for page in centre_pages(centre).values():
+        # Their centre's courses and its part of the materials library.
+        for page in [*centre_pages(centre).values(), *centre_material_pages(centre).values()]:
             _page_permissions(group, page, OWNER_PAGE_PERMISSIONS)
         _collection_permissions(group, centre_collection(centre))
     else:
@@ -156,6 +184,7 @@ def ensure_centre(centre):
     """Pages, collection and groups for one centre (given in the default language); safe to repeat."""
     for role in CentreTeam.Role:
         centre_team(centre, role)
+    centre_material_pages(centre)
     return centre_pages(centre)
 
 

@@ -25,7 +25,8 @@ from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 from wagtail.models import Locale
 
-from courses.centres import centre_page
+from courses.centres import centre_material_page, centre_page
+from courses.library import CourseLibraryMaterial, MaterialAccess, MaterialKind, MaterialPage
 from courses.models import Audience, Centre, CourseFormat, CoursePage, Occasion, Topic
 
 
@@ -205,3 +206,64 @@ class OccasionFactory(DjangoModelFactory):
             start=factory.LazyFunction(lambda: future_morning(days=-1)),
         )
         cancelled = factory.Trait(status=Occasion.Status.CANCELLED)
+
+
+# --- The materials library -----------------------------------------------------------------------------
+
+
+def default_library(locale=None):
+    """The materials library page in `locale` (default language if None), building the site skeleton if needed."""
+    from catalogue.setup import ensure_site
+
+    return ensure_site().materials[get_locale(locale).language_code]
+
+
+class MaterialPageFactory(wagtail_factories.PageFactory):
+    """A live material for everyone in the library part of its centre (`default_centre()` unless given; `centre=None`
+    puts it straight under the library, network-wide). `topics`, `audiences` and `courses` take lists."""
+
+    parent = factory.LazyAttribute(lambda obj: centre_material_page(obj.centre) if obj.centre else default_library())
+    title = factory.Sequence(lambda n: f"Material {n}")
+    slug = factory.LazyAttribute(lambda obj: slugify(obj.title))
+    locale = factory.LazyAttribute(lambda obj: obj.parent.locale if obj.parent else get_locale())
+    summary = factory.LazyAttribute(lambda obj: f"Om {obj.title.lower()}.")
+    kind = MaterialKind.GUIDE
+    access = MaterialAccess.EVERYONE
+    languages = factory.LazyFunction(lambda: ["sv"])
+    link = factory.LazyAttribute(lambda obj: "" if obj.document or obj.video_url else "https://learn.example.se/atmp")
+    document = None
+    video_url = ""
+    contact_name = "Kursansvarig"
+    contact_email = "kurser@example.se"
+    centre = factory.LazyFunction(default_centre)
+    topics = factory.LazyFunction(list)
+    audiences = factory.LazyFunction(list)
+    courses = factory.LazyFunction(list)
+
+    class Meta:
+        model = MaterialPage
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def revision(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            self.save_revision().publish()
+
+
+def create_material(parent=None, **fields):
+    """A published material (see MaterialPageFactory)."""
+    if parent is not None:
+        fields["parent"] = parent
+    return MaterialPageFactory(**fields)
+
+
+def translate_material(material, locale, **fields):
+    """The published translation of `material` into `locale`, in the translation of its part of the library."""
+    return translate_course(material, locale, **fields)
+
+
+def list_material(course, material):
+    """Make `course` list `material` from the library, after the ones it lists already."""
+    return CourseLibraryMaterial.objects.create(
+        page=course, material=material, sort_order=CourseLibraryMaterial.objects.filter(page=course).count()
+    )

@@ -35,7 +35,7 @@ from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
@@ -162,6 +162,14 @@ class CentreTeam(models.Model):
 
     def __str__(self):
         return f"{self.centre} – {self.get_role_display()}"
+
+
+def profession_among(profession, audiences):
+    """Whether a person's profession (an Audience in any language) is one of `audiences`.
+
+    The one rule for courses open to certain professions and materials for certain audiences.
+    """
+    return profession is not None and profession.translation_key in {audience.translation_key for audience in audiences}
 
 
 def localized(objects):
@@ -472,7 +480,12 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
             label=_("Occasion"),
             help_text=_("Occasions are shared by all languages; edit them on the Swedish page."),
         ),
-        InlinePanel("materials", heading=_("Course materials"), label=_("Material")),
+        InlinePanel(
+            "library_materials",
+            heading=_("Course materials"),
+            label=_("Material"),
+            help_text=_("Materials from the library; one upload serves every course that lists it."),
+        ),
     ]
 
     # The rules that make enrolment more than a sign-up sheet, on their own tab. The help texts say what a
@@ -576,7 +589,7 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
 
     # Occasions and materials are the course's, shared by its translations (see module docstring), so
     # neither copying a page into another language nor syncing a translation may duplicate them.
-    exclude_fields_in_copy = ["occasions", "materials"]
+    exclude_fields_in_copy = ["occasions", "library_materials"]
     # No slug: a translation's address comes from its translated title (see full_clean), so publishing a
     # translation never waits on an address the owner did not think of translating.
     translatable_fields = [
@@ -682,11 +695,24 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
 
     @cached_property
     def course_materials(self):
-        return list(
-            CourseMaterial.objects.filter(page__translation_key=self.translation_key)
-            .select_related("document")
+        """The library's materials this course lists, each in this page's language where translated."""
+        links = (
+            self.library_materials.model.objects.filter(page__translation_key=self.translation_key, material__live=True)
+            .select_related("material__document")
             .order_by("sort_order")
         )
+        materials = [link.material for link in links]
+        translated = (
+            {
+                page.translation_key: page
+                for page in type(materials[0])
+                .objects.live()
+                .filter(translation_key__in=[m.translation_key for m in materials], locale_id=self.locale_id)
+            }
+            if materials
+            else {}
+        )
+        return [translated.get(material.translation_key, material) for material in materials]
 
     @cached_property
     def localized_centres(self):
@@ -853,9 +879,9 @@ def _iso_duration(delta):
 class CourseDocument(AbstractDocument):
     """Wagtail's document, kept where no web server serves it and private until an owner makes it public.
 
-    Who may download it is decided by enrolment.access.document_access: everyone if it is public or attached
-    to a published course as public material, participants if attached as participants-only material,
-    otherwise only the staff of the centre whose collection holds it.
+    Who may download it is decided by enrolment.access.document_decision: everyone if it is public or a published
+    library material for everyone offers it; those a restricted material's access rule names (the professions among
+    its audiences, the participants of its courses); otherwise only the staff of the centre whose collection holds it.
     """
 
     file = models.FileField(_("file"), upload_to="documents", storage=document_storage)
@@ -873,57 +899,6 @@ class CourseDocument(AbstractDocument):
     class Meta(AbstractDocument.Meta):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
-
-
-class CourseMaterial(Orderable):
-    """A document or link for a course, public or for participants only (enforced by the enrolment app)."""
-
-    class Visibility(models.TextChoices):
-        PUBLIC = "public", _("Everyone")
-        PARTICIPANTS = "participants", _("Participants only")
-
-    page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="materials")
-    title = models.CharField(_("title"), max_length=200)
-    document = models.ForeignKey(
-        settings.WAGTAILDOCS_DOCUMENT_MODEL,
-        verbose_name=_("document"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    link = models.URLField(_("link"), blank=True)
-    visibility = models.CharField(_("visible to"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
-    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, blank=True)
-    available_from = models.DateTimeField(
-        _("available from"), null=True, blank=True, help_text=_("Leave empty to make it available at once.")
-    )
-
-    panels = [
-        FieldPanel("title"),
-        FieldRowPanel([FieldPanel("document"), FieldPanel("link")]),
-        FieldRowPanel([FieldPanel("visibility"), FieldPanel("language"), FieldPanel("available_from")]),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("course material")
-        verbose_name_plural = _("course materials")
-
-    def __str__(self):
-        return self.title
-
-    def clean(self):
-        super().clean()
-        if bool(self.document_id) == bool(self.link):
-            raise ValidationError(_("Choose a document or give a link (one of them)."))
-
-    @property
-    def is_public(self):
-        return self.visibility == self.Visibility.PUBLIC
-
-    @property
-    def url(self):
-        return self.document.url if self.document_id else self.link
 
 
 # --- Occasions ---------------------------------------------------------------------------------------
@@ -1177,3 +1152,12 @@ class Occasion(ClusterableModel):
     def ical_uid(self):
         # One UID for the occasion's whole life, so calendars update the event instead of adding one.
         return f"occasion-{self.pk}@atmp-courses.se"
+
+
+# The materials library (its models live in their own module).
+from .library import (  # noqa: E402, F401
+    CentreMaterialsPage,
+    CourseLibraryMaterial,
+    MaterialDownload,
+    MaterialPage,
+)

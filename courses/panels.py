@@ -3,6 +3,7 @@
 import json
 
 from django.conf import settings
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
 from wagtail.models import Locale, PageLogEntry
@@ -99,4 +100,26 @@ class TranslationStatusPanel(Panel):
             context["rows"] = translation_statuses(self.instance)
             context["is_source"] = self.instance.locale.language_code == settings.LANGUAGE_CODE
             context["syncable"] = context["is_source"] and has_translation_source(self.instance)
+            return context
+
+
+class MaterialDownloadsPanel(Panel):
+    """How many times the material (any language version) was downloaded, month by month, newest first."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("heading", _("Downloads per month"))
+        super().__init__(**kwargs)
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "courses/panels/material_downloads.html"
+
+        def is_shown(self):
+            return bool(self.instance and self.instance.pk)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            counts = self.instance.downloads.model.objects.filter(
+                material__translation_key=self.instance.translation_key
+            )
+            context["rows"] = list(counts.values_list("month").annotate(total=Sum("count")).order_by("-month")[:24])
             return context

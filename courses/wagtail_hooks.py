@@ -3,7 +3,9 @@ course owner starts: a "My courses" menu item, dashboard panel and page explorer
 
 import json
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,10 +15,12 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.ui.sidebar import PageExplorerMenuItem as PageExplorerMenuItemComponent
 from wagtail.admin.wagtail_hooks import ExplorerMenuItem
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .centres import owned_centre_pages
+from .library import REVIEW_INTERVAL, CentreMaterialsPage, MaterialPage
 from .models import Audience, Centre, Topic
 
 
@@ -117,7 +121,14 @@ class OwnedCoursesPanel(Component):
         self.pages = pages
 
     def get_context_data(self, parent_context):
-        return {"pages": self.pages}
+        # Each centre's part of the materials library beside its courses (one query for all).
+        libraries = {
+            page.centre_id: page
+            for page in CentreMaterialsPage.objects.filter(
+                centre_id__in=[page.centre_id for page in self.pages], locale__language_code=settings.LANGUAGE_CODE
+            )
+        }
+        return {"pages": [(page, libraries.get(page.centre_id)) for page in self.pages]}
 
 
 # wagtail-localize's translation editor writes its heading in JavaScript, "Svenska to English translation",
@@ -142,3 +153,37 @@ def translation_editor_heading_in_the_admins_language():
         return ""
     script = HEADING_SCRIPT.replace("{", "{{").replace("}", "}}").replace("<script>", '<script data-words="{}">', 1)
     return format_html(script, json.dumps(words))
+
+
+# --- Materials due for review ---------------------------------------------------------------------------------
+
+
+def stale_materials(user):
+    """The materials (default language) `user` may edit that nobody has reviewed for a year, oldest first."""
+    editable = PagePermissionPolicy().instances_user_has_any_permission_for(user, ["change", "publish"])
+    return MaterialPage.objects.filter(
+        pk__in=editable.values("pk"),
+        locale__language_code=settings.LANGUAGE_CODE,
+        last_reviewed__lt=timezone.localdate() - REVIEW_INTERVAL,
+    ).order_by("last_reviewed", "title")
+
+
+@hooks.register("construct_homepage_panels")
+def stale_materials_panel(request, panels):
+    materials = list(stale_materials(request.user)[:50])
+    if materials:
+        panels.append(StaleMaterialsPanel(materials))
+
+
+class StaleMaterialsPanel(Component):
+    """Dashboard: the owner's materials not reviewed for a year, each a click from its editor."""
+
+    name = "stale_materials"
+    template_name = "courses/admin/stale_materials_panel.html"
+    order = 45
+
+    def __init__(self, materials):
+        self.materials = materials
+
+    def get_context_data(self, parent_context):
+        return {"materials": self.materials}

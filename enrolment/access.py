@@ -8,11 +8,16 @@ manage its participants, its check-in helpers only mark attendance, and network 
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language as translation_language
+from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.permissions import policy_registry
 
 from accounts.models import User
-from courses.models import CentrePage, CentreTeam, CourseMaterial, CoursePage, Occasion
+from courses.formatting import format_datetime
+from courses.library import MaterialAccess, MaterialDecision, MaterialPage
+from courses.models import CentrePage, CentreTeam, CoursePage, Occasion, profession_among
 
 from .models import Enrolment
 
@@ -109,17 +114,114 @@ def is_participant(user, course):
 
 
 def materials_for(user, page):
-    """The course's materials with, for each, whether this person may open it now."""
-    organiser = is_organiser(user, page)
-    participant = organiser or is_participant(user, page)
-    now = timezone.now()
-    result = []
-    for material in page.course_materials:
-        released = material.available_from is None or material.available_from <= now
-        material.can_open = material.is_public or organiser or (participant and released)
-        material.not_yet_released = participant and not released and not organiser
-        result.append(material)
-    return result
+    """The course's materials from the library with, for each, whether this person may open it now."""
+    materials = page.course_materials
+    checker = MaterialAccessChecker(user)
+    checker.prepare(materials)
+    for material in materials:
+        material.decision = checker.decide(material)
+        material.can_open = bool(material.decision)
+        material.not_yet_released = material.decision.not_yet_released
+    return materials
+
+
+class MaterialAccessChecker:
+    """Who may open the library's materials, for one person.
+
+    Everyone, logged-in people whose profession is among the material's audiences, or the participants of the
+    named courses (once released); the staff of the material's centre and network admins always. A few queries
+    about the person, then none per material when their audiences and courses are prefetched, so a listing
+    costs the same whatever its length.
+    """
+
+    def __init__(self, user, now=None):
+        self.user = user
+        self.now = now or timezone.now()
+        self.known = user.is_authenticated and user.is_active
+        self.course_titles = {}
+
+    @cached_property
+    def network_admin(self):
+        return is_network_admin(self.user)
+
+    @cached_property
+    def staff_centre_ids(self):
+        return set(centre_ids_for(self.user, MANAGE))
+
+    @cached_property
+    def course_keys(self):
+        """The courses whose materials the person may open: where they took part, and where they organise."""
+        if not self.known:
+            return set()
+        taken = Enrolment.objects.filter(user=self.user, status__in=PARTICIPANT_STATUSES).values_list(
+            "occasion__course__translation_key", flat=True
+        )
+        organised = courses_for(self.user, MANAGE).values_list("translation_key", flat=True)
+        return set(taken) | set(organised)
+
+    def prepare(self, materials):
+        """The named courses' titles in the active language, for every material at once (one query)."""
+        keys = {course.translation_key for material in materials for course in material.courses.all()}
+        if keys:
+            translated = localized_course_titles(keys)
+            self.course_titles.update(translated)
+
+    def is_staff_of(self, material):
+        return self.network_admin or (material.centre_id is not None and material.centre_id in self.staff_centre_ids)
+
+    def decide(self, material):
+        if self.is_staff_of(material):
+            return MaterialDecision(True)
+        if material.available_from and material.available_from > self.now:
+            decision = MaterialDecision(
+                False,
+                _("Available from %(when)s.") % {"when": format_datetime(material.available_from)},
+            )
+            decision.not_yet_released = True
+            return decision
+        if material.access == MaterialAccess.EVERYONE:
+            return MaterialDecision(True)
+        if material.access == MaterialAccess.AUDIENCES:
+            return self._decide_for_audiences(material)
+        return self._decide_for_participants(material)
+
+    def _decide_for_audiences(self, material):
+        professions = ", ".join(audience.name for audience in material.localized_audiences)
+        profession = self.user.profession if self.known else None
+        if profession_among(profession, material.audiences.all()):
+            return MaterialDecision(True)
+        reason = _("This material is for these professions: %(professions)s.") % {"professions": professions}
+        if not self.known:
+            how = _("Log in: it opens if the profession in your profile is one of these.")
+        elif profession is None:
+            how = _("Add your profession to your profile: it opens if it is one of these.")
+        else:
+            how = _("Ask the contact person if you need it for your work.")
+        return MaterialDecision(False, reason, how)
+
+    def _decide_for_participants(self, material):
+        courses = list(material.courses.all())
+        if {course.translation_key for course in courses} & self.course_keys:
+            return MaterialDecision(True)
+        titles = [self.course_titles.get(course.translation_key, course.title) for course in courses]
+        reason = _("This material is for the participants of %(courses)s.") % {"courses": ", ".join(titles)}
+        if not self.known:
+            how = _("Log in if you take part in the course, or enrol in it.")
+        else:
+            how = _("Enrol in the course: it opens once your place is confirmed.")
+        decision = MaterialDecision(False, reason, how)
+        decision.courses = courses
+        return decision
+
+
+def localized_course_titles(keys):
+    """{translation_key: title} of live course pages in the active language (one query)."""
+    language = (translation_language() or "sv")[:2]
+    return dict(
+        CoursePage.objects.live()
+        .filter(translation_key__in=keys, locale__language_code=language)
+        .values_list("translation_key", "title")
+    )
 
 
 def is_document_staff(user, document):
@@ -133,28 +235,36 @@ def is_document_staff(user, document):
 
 
 def document_access(user, document):
-    """Decide how a document may be served: public, private (to this user), login needed, denied or hidden.
+    """Decide how a document may be served: public, private (to this user), login needed, denied or hidden."""
+    return document_decision(user, document)[0]
 
-    Deny by default: a document is public only if an owner ticked "public" or a published course offers it
-    as public material; participants-only material is for the course's participants (once released) and
-    organisers; anything else only for the staff of the centre that holds it, and hidden from everyone else.
+
+def document_decision(user, document):
+    """(decision, the material that opens it or None, why not): how a document may be served.
+
+    Deny by default: a document is public only if an owner ticked "public" or a published material for everyone
+    offers it; a restricted material opens for those its access rule names (MaterialAccessChecker); anything else
+    only for the staff of the centre that holds it, and hidden from everyone else.
     """
+    materials = list(
+        MaterialPage.objects.live()
+        .filter(document=document)
+        .select_related("locale")
+        .prefetch_related("audiences", "courses")
+        .order_by("pk")
+    )
     if document.public:
-        return PUBLIC
-    uses = list(CourseMaterial.objects.filter(document=document).select_related("page"))
-    if any(material.is_public and material.page.live for material in uses):
-        return PUBLIC
-    private_uses = [material for material in uses if material.visibility == CourseMaterial.Visibility.PARTICIPANTS]
-    if private_uses and not user.is_authenticated:
-        return LOGIN
-    now = timezone.now()
-    for material in private_uses:
-        course = material.page
-        if is_organiser(user, course):
-            return PRIVATE
-        released = material.available_from is None or material.available_from <= now
-        if released and is_participant(user, course):
-            return PRIVATE
+        return PUBLIC, (materials[0] if materials else None), None
+    checker = MaterialAccessChecker(user)
+    refusal = None
+    for material in materials:
+        decision = checker.decide(material)
+        if decision:
+            for_everyone = material.access == MaterialAccess.EVERYONE and not checker.is_staff_of(material)
+            return (PUBLIC if for_everyone else PRIVATE), material, None
+        refusal = refusal or decision
     if is_document_staff(user, document):
-        return PRIVATE
-    return DENY if private_uses else HIDDEN
+        return PRIVATE, None, None
+    if materials and not user.is_authenticated:
+        return LOGIN, None, refusal
+    return (DENY if materials else HIDDEN), None, refusal

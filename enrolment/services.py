@@ -21,7 +21,7 @@ from wagtail.log_actions import get_active_log_context, log
 from wagtail.models import ModelLogEntry
 
 from courses import formatting
-from courses.models import CoursePage, Occasion, WaitingListMode
+from courses.models import CoursePage, Occasion, WaitingListMode, profession_among
 
 from . import notifications
 from .models import Enrolment, EnrolmentEvent
@@ -114,8 +114,7 @@ def check_eligibility(user, course):
         return None
     if user.profession_id is None:
         return _("This course is open to certain professions only; add your profession to your profile.")
-    keys = {profession.translation_key for profession in eligible}
-    if user.profession.translation_key not in keys:
+    if not profession_among(user.profession, eligible):
         return _("This course is open to these professions only: %(professions)s.") % {
             "professions": ", ".join(profession.name for profession in eligible)
         }

@@ -18,6 +18,7 @@ from wagtail.documents import get_document_model
 from wagtail.documents.views.serve import serve as wagtail_serve_document
 
 from catalogue.ical import calendar_response, occasion_calendar
+from courses.library import MaterialDownload
 from courses.models import Occasion
 
 from . import access, services
@@ -208,18 +209,24 @@ def reset_calendar_token(request):
 
 
 def serve_document(request, document_id, document_filename):
-    """Wagtail's document view behind enrolment.access.document_access: the only way to a document's file."""
+    """Wagtail's document view behind enrolment.access.document_decision: the only way to a document's file.
+
+    A download of a library material is counted for the material's owners (per month, not per person).
+    """
     document = get_object_or_404(get_document_model(), pk=document_id)
-    decision = access.document_access(request.user, document)
+    decision, material, refusal = access.document_decision(request.user, document)
     if decision == access.LOGIN:
         return redirect_to_login(request.get_full_path())
     if decision == access.DENY:
-        return _private(HttpResponseForbidden(_("This document is for the course’s participants only.")))
+        text = " ".join(part for part in (refusal.reason, refusal.how) if part) if refusal else ""
+        return _private(HttpResponseForbidden(text or _("This document is for the course’s participants only.")))
     if decision == access.HIDDEN:
         raise Http404  # a private document nobody has published: not even its existence is told
     response = wagtail_serve_document(request, document_id, document_filename)
     if decision == access.PRIVATE:
         _private(response)
+    if material is not None and response.status_code == 200:
+        MaterialDownload.objects.record(material)
     return response
 
 

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from courses.library import MATERIAL_ACCESS_HOOK
+
 from . import access
 from .models import Enrolment
 from .organisers import checkin, reports
@@ -147,3 +149,9 @@ def register_report_menu_item():
 def add_upcoming_occasions_panel(request, panels):
     if access.may_handle_any(request.user):
         panels.append(reports.UpcomingOccasionsPanel(request))
+
+
+@hooks.register(MATERIAL_ACCESS_HOOK)
+def material_access_checker(user):
+    """Who may open the library's materials: the rules live here, where participants are known."""
+    return access.MaterialAccessChecker(user)

@@ -3,7 +3,7 @@
 Hypothesis throws strings, numbers and repeated parameters at each public endpoint: the JSON API (listing,
 detail, find), the catalogue (filters, search, pages) and its iCal feed, a course page and its occasion
 routes, the enrolment link, the personal calendar, certificate verification, document links and the language
-switch. Whatever it sends, the answer is below 500; the tests after
+switch, and the materials library. Whatever it sends, the answer is below 500; the tests after
 the property tests pin the examples from the issue to a clear 400.
 
 Runs on whatever DATABASE_URL names (CI: PostgreSQL), where NUL characters, integer ranges and text-search
@@ -20,7 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalogue.api import CoursePagesAPIViewSet
-from courses.factories import OccasionFactory, TopicFactory, create_course, translate_course, translate_snippet
+from courses.factories import (
+    OccasionFactory,
+    TopicFactory,
+    create_course,
+    create_material,
+    translate_course,
+    translate_snippet,
+)
 from courses.models import CoursePage
 
 pytestmark = pytest.mark.usefixtures("site")
@@ -176,6 +183,7 @@ def course():
     occasion = OccasionFactory(course=course, capacity=12)
     translate_course(course, "en", title="CAR-T in practice", summary="From apheresis to infusion.")
     course.fuzz_occasion = occasion
+    create_material(title="Checklista", topics=[topic], courses=[course], access="participants")
     return course
 
 
@@ -210,6 +218,16 @@ def test_the_api_detail_and_find_views_never_fail(client, course, data):
 def test_the_catalogue_never_fails(client, course, data):
     language = data.draw(st.sampled_from(["/sv/kurser/", "/en/courses/"]))
     get(client, f"{language}?{data.draw(query(CATALOGUE_PARAMETERS))}")
+
+
+LIBRARY_PARAMETERS = {"q", "topic", "centre", "audience", "kind", "language", "page"}
+
+
+@FUZZ
+@given(data=st.data())
+def test_the_materials_library_never_fails(client, course, data):
+    language = data.draw(st.sampled_from(["/sv/utbildningsmaterial/", "/en/materials/"]))
+    get(client, f"{language}?{data.draw(query(LIBRARY_PARAMETERS))}")
 
 
 @FUZZ

@@ -9,10 +9,13 @@ from courses.factories import (
     OccasionFactory,
     TopicFactory,
     create_course,
+    create_material,
+    list_material,
     translate_course,
     translate_snippet,
 )
-from courses.models import CourseMaterial, CoursePage, Occasion
+from courses.library import CourseLibraryMaterial
+from courses.models import CoursePage, Occasion
 from enrolment.factories import EnrolmentFactory
 
 
@@ -69,12 +72,13 @@ def test_translated_course_shares_translation_key_and_taxonomies(catalogue_en):
 def test_translating_a_course_does_not_copy_its_occasions_or_materials(site):
     course = create_course()
     OccasionFactory.create_batch(2, course=course)
-    CourseMaterial.objects.create(page=course, title="Program", link="https://example.se/program.pdf")
+    list_material(course, create_material(title="Program", link="https://example.se/program.pdf"))
 
     english = translate_course(course, "en", title="Gene therapy")
 
     assert Occasion.objects.count() == 2
-    assert CourseMaterial.objects.count() == 1
+    assert CourseLibraryMaterial.objects.count() == 1
+    assert [material.title for material in CoursePage.objects.get(pk=english.pk).course_materials] == ["Program"]
     assert len(CoursePage.objects.get(pk=english.pk).upcoming_occasions) == 2
 
 

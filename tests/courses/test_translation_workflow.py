@@ -3,8 +3,9 @@
 import pytest
 from wagtail_localize.models import StringTranslation, TranslationSource
 
-from courses.factories import OccasionFactory, TopicFactory, create_course, translate_course
-from courses.models import CourseMaterial, CoursePage, Occasion
+from courses.factories import OccasionFactory, TopicFactory, create_course, create_material, translate_course
+from courses.library import CourseLibraryMaterial
+from courses.models import CoursePage, Occasion
 from courses.panels import translation_statuses
 
 pytestmark = pytest.mark.django_db
@@ -85,9 +86,10 @@ def test_the_editor_is_told_when_a_translation_is_missing_or_older_than_the_orig
 
 
 def add_material(course, title="Programblad"):
-    """What the owner does on the Swedish page's "Kursmaterial" panel: add a link, publish."""
+    """What the owner does on the Swedish page's "Kursmaterial" panel: list a library material, publish."""
+    material = create_material(title=title, link="https://example.se/program.pdf")
     course = CoursePage.objects.get(pk=course.pk)
-    course.materials.add(CourseMaterial(title=title, link="https://example.se/program.pdf"))
+    course.library_materials.add(CourseLibraryMaterial(material=material))
     course.save_revision().publish()
     return CoursePage.objects.get(pk=course.pk)
 

@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents import get_document_model
 
-from courses.factories import OccasionFactory, create_course
-from courses.models import CourseMaterial
+from courses.factories import OccasionFactory, create_course, create_material, list_material
+from courses.library import MaterialAccess
 from enrolment.factories import EnrolmentFactory
 from enrolment.models import Enrolment
 
@@ -26,9 +26,12 @@ def _media_root(settings, tmp_path):
     settings.DOCUMENTS_ROOT = tmp_path / "documents"
 
 
-def add_material(course, visibility=CourseMaterial.Visibility.PARTICIPANTS, **fields):
+def add_material(course, access=MaterialAccess.PARTICIPANTS, **fields):
+    """A material in the library with the document, listed by `course`; participants-only means that course's."""
     document = Document.objects.create(title="Kompendium", file=ContentFile(CONTENT, name="kompendium.pdf"))
-    CourseMaterial.objects.create(page=course, title="Kompendium", document=document, visibility=visibility, **fields)
+    courses = [course] if access == MaterialAccess.PARTICIPANTS else []
+    material = create_material(title="Kompendium", document=document, access=access, courses=courses, **fields)
+    list_material(course, material)
     return document
 
 
@@ -159,7 +162,7 @@ def test_not_yet_released_material_is_listed_without_a_link(client, participant,
 
 
 def test_public_material_is_served_to_anyone(client, course):
-    document = add_material(course, visibility=CourseMaterial.Visibility.PUBLIC)
+    document = add_material(course, access=MaterialAccess.EVERYONE)
 
     response = client.get(document.url)
 
@@ -167,9 +170,9 @@ def test_public_material_is_served_to_anyone(client, course):
     assert body(response) == CONTENT
 
 
-def test_public_material_on_an_unpublished_course_is_not_served(client, course):
-    document = add_material(course, visibility=CourseMaterial.Visibility.PUBLIC)
-    course.unpublish()
+def test_public_material_unpublished_is_not_served(client, course):
+    document = add_material(course, access=MaterialAccess.EVERYONE)
+    document.materials.get().unpublish()
 
     assert client.get(document.url).status_code == 404
 

@@ -39,6 +39,7 @@ EXEMPT = {
     # contact, shown to the public on purpose, not data about a participant.
     "courses.Centre.contact_email": "a centre's published contact address",
     "courses.CoursePage.contact_email": "a course's published contact address, chosen by its editors",
+    "courses.MaterialPage.contact_email": "a material's published contact address, chosen by its editors",
 }
 
 

@@ -26,6 +26,7 @@ from wagtail.models import Collection, Locale, Revision
 
 from accounts.factories import UserFactory
 from accounts.models import User
+from atmp.demo_materials import load_materials
 from catalogue import demo_content as content
 from catalogue.models import StandardPage
 from catalogue.setup import ensure_site, follow_base_url
@@ -39,6 +40,7 @@ from courses.factories import (
     translate_course,
     translate_snippet,
 )
+from courses.library import MaterialPage
 from courses.models import (
     Audience,
     Centre,
@@ -147,6 +149,7 @@ class Command(BaseCommand):
             self.complete_profiles()
             self.load_courses(skeleton.catalogue["sv"])
             self.load_enrolments()
+            load_materials()  # the materials library (atmp/demo/materials.toml)
             self.load_pages(skeleton.home)
             self.settle_past_mail()
         after = self.counts()
@@ -622,6 +625,7 @@ class Command(BaseCommand):
             "collections": Collection.objects.count(),
             "course pages (sv + en)": CoursePage.objects.count(),
             "standard pages (sv + en)": StandardPage.objects.count(),
+            "materials (sv + en)": MaterialPage.objects.count(),
             "page revisions": Revision.page_revisions.count(),
             "occasions": Occasion.objects.count(),
             "users": User.objects.count(),
