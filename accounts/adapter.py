@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from courses.site import sender, site_root_url
+from .site import sender, site_root_url
 
 
 def _person_with(email):

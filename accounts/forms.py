@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Audience
 
+from . import registry
 from .models import User
 from .regions import REGIONS
 
@@ -32,12 +33,10 @@ class ProfessionField(forms.ModelChoiceField):
 
 
 def _privacy_label():
-    from catalogue.models import privacy_notice_url
-
     return format_html(
         '{} (<a href="{}" target="_blank" rel="noopener">{}</a>)',
         _("I have read the privacy notice and agree that my details are handled as it describes"),
-        privacy_notice_url(),
+        registry.privacy_notice_url()(),
         _("read the privacy notice, opens in a new tab"),
     )
 

@@ -7,4 +7,15 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import PageViewRestriction
+        from wagtail.signals import page_published, page_unpublished
+
+        from . import signals  # noqa: F401 - a saved centre gets its pages and groups
+        from .page_cache import invalidate
+
+        page_published.connect(invalidate, dispatch_uid="courses.page_cache.published")
+        page_unpublished.connect(invalidate, dispatch_uid="courses.page_cache.unpublished")
+        # A page made private must stop being served from the cache at once.
+        post_save.connect(invalidate, sender=PageViewRestriction, dispatch_uid="courses.page_cache.restricted")
+        post_delete.connect(invalidate, sender=PageViewRestriction, dispatch_uid="courses.page_cache.unrestricted")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+from . import registry
 from .models import Centre, CentrePage, CentreTeam
 
 NETWORK_ADMINS = "Nätverksadministratörer / Network admins"
@@ -89,12 +90,9 @@ def _collection_permissions(group, collection):
 
 def centre_pages(centre):
     """The centre's page in each language that has a catalogue, created (and published) if missing."""
-    from catalogue.setup import ensure_site
-
-    skeleton = ensure_site()
     pages = {}
     source = CentrePage.objects.filter(centre=centre, locale__language_code=settings.LANGUAGE_CODE).first()
-    for code, catalogue in skeleton.catalogue.items():
+    for code, catalogue in registry.catalogue_pages()().items():
         page = CentrePage.objects.filter(centre=centre, locale=catalogue.locale).first()
         if page is None:
             named = centre.get_translation_or_none(catalogue.locale) or centre

@@ -22,10 +22,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from catalogue.ical import occasion_calendar
+from accounts.site import absolute_url, sender, site_root_url
 from courses import formatting
+from courses.ical import occasion_calendar
 from courses.models import CoursePage, OrganiserNotices
-from courses.site import absolute_url, sender, site_root_url
 
 from .models import Enrolment, EnrolmentEvent, OutboxMessage
 

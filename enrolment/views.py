@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from wagtail.documents import get_document_model
 from wagtail.documents.views.serve import serve as wagtail_serve_document
 
-from catalogue.ical import calendar_response, occasion_calendar
+from courses.ical import calendar_response, occasion_calendar
 from courses.models import Occasion
 
 from . import access, services

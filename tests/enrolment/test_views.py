@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from courses.factories import AudienceFactory, OccasionFactory, create_course, translate_course, translate_snippet
@@ -23,7 +24,9 @@ Status = Enrolment.Status
 
 
 def enrol_url(page, occasion_id):
-    return f"{page.url}occasions/{occasion_id}/enrol/"
+    """The enrolment form of an occasion, in the language of the course page it was reached from."""
+    with translation.override(page.locale.language_code):
+        return reverse("enrol", args=[occasion_id])
 
 
 def text(response):
@@ -75,6 +78,18 @@ def test_anonymous_visitor_is_sent_to_login_and_back(client, course, course_en, 
     location = urlparse(response["Location"])
     assert location.path == f"/{language}/accounts/login/"
     assert parse_qs(location.query)["next"] == [url]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_old_enrolment_address_under_the_course_page_leads_to_the_form(
+    client, course, course_en, occasion, language
+):
+    page = {"sv": course, "en": course_en}[language]
+
+    response = client.get(f"{page.url}occasions/{occasion.pk}/enrol/")
+
+    assert response.status_code == 301
+    assert response["Location"] == enrol_url(page, occasion.pk)
 
 
 def test_enrol_form_shows_the_course_questions(logged_in, course, occasion):
@@ -164,7 +179,7 @@ def test_post_with_the_form_csrf_token_enrols(participant, course, occasion):
 
 def test_another_course_occasion_under_this_course_url_is_not_found(logged_in, site, course, occasion):
     other_occasion = OccasionFactory(course=create_course(site.catalogue["sv"], title="Annan kurs"))
-    url = enrol_url(course, other_occasion.pk)
+    url = f"{course.url}occasions/{other_occasion.pk}/enrol/"  # the old address, under the course page
 
     assert logged_in.get(url).status_code == 404
     assert logged_in.post(url).status_code == 404
