@@ -70,7 +70,10 @@ class TopicFactory(TaxonomyFactory):
 
 
 class AudienceFactory(TaxonomyFactory):
+    """An audience; `professions=[Profession.NURSE]` names the professions (accounts) it is for."""
+
     name = factory.Sequence(lambda n: f"Yrkesroll {n}")
+    professions = factory.LazyFunction(list)
 
     class Meta:
         model = Audience

@@ -7,6 +7,7 @@ finds them through the shared `translation_key`. Enrolments therefore never spli
 
 import json
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import _json_script_escapes
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -39,6 +40,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from accounts.models import Profession
 
 from . import registry
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, EnrolmentQuestionsBlock
@@ -92,8 +95,32 @@ class Topic(Taxonomy):
         verbose_name_plural = _("topics")
 
 
+class ProfessionsField(models.JSONField):
+    """Codes of accounts' professions (accounts.models.Profession), ticked in the editor; a JSON list, so the
+    same in SQLite and PostgreSQL."""
+
+    def formfield(self, **kwargs):
+        return forms.TypedMultipleChoiceField(
+            label=capfirst(self.verbose_name),
+            help_text=self.help_text,
+            choices=Profession.choices,
+            widget=CheckboxSelectMultiple,
+            required=not self.blank,
+        )
+
+
 class Audience(Taxonomy):
-    """A profession a course is written for; also the professions a clinician can give in their profile."""
+    """Who a course is written for ("Sjuksköterskor"), naming the professions it means ("Sjuksköterska"):
+    a course open to some audiences only is open to people of those professions."""
+
+    professions = ProfessionsField(
+        _("professions"),
+        default=list,
+        blank=True,
+        help_text=_("The professions in a profile that belong to this audience."),
+    )
+
+    panels = [*Taxonomy.panels, FieldPanel("professions")]
 
     class Meta(Taxonomy.Meta):
         verbose_name = _("audience")

@@ -43,6 +43,7 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from accounts.models import profession_label
 from accounts.regions import REGIONS
 from courses.models import Centre, CoursePage, Occasion
 
@@ -237,7 +238,7 @@ EXPORT_VALUES = [
     "user__email",
     "user__workplace",
     "user__region",
-    "user__profession__name",
+    "user__profession",
     "occasion__start",
     "occasion__end",
     "occasion__city",
@@ -248,7 +249,7 @@ COLUMNS = OrderedDict(
         ("first_name", ExportColumn(_("First name"), lambda row, export: row["user__first_name"])),
         ("last_name", ExportColumn(_("Last name"), lambda row, export: row["user__last_name"])),
         ("email", ExportColumn(_("E-mail"), lambda row, export: row["user__email"])),
-        ("profession", ExportColumn(_("Profession"), lambda row, export: row["user__profession__name"] or "")),
+        ("profession", ExportColumn(_("Profession"), lambda row, export: profession_label(row["user__profession"]))),
         ("workplace", ExportColumn(_("Workplace"), lambda row, export: row["user__workplace"])),
         ("region", ExportColumn(_("Region"), lambda row, export: export.region(row))),
         ("course", ExportColumn(_("Course"), lambda row, export: row["course_title"])),
@@ -307,7 +308,7 @@ def participants_for(user):
     return (
         with_waiting_numbers(enrolments)
         .annotate(course_title=F("occasion__course__title"))
-        .select_related("user", "user__profession", "occasion", "occasion__course")
+        .select_related("user", "occasion", "occasion__course")
     )
 
 
@@ -709,7 +710,7 @@ class OccasionAdminViewSet(OnlyTheseViews, ModelViewSet):
         occasion = self._occasion(request, pk)
         participants = (
             Enrolment.objects.filter(occasion=occasion, status__in=[Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW])
-            .select_related("user", "user__profession")
+            .select_related("user")
             .order_by("user__last_name", "user__first_name", "pk")
         )
         services.record_export(request.user, "sign_in_sheet", len(participants), {"occasion": [str(pk)]}, [])

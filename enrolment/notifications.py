@@ -189,7 +189,7 @@ def queue_organiser_message(batch, enrolment, subject, body):
 
 def _person_line(enrolment):
     user = enrolment.user
-    profession = user.profession.name if user and user.profession_id else ""
+    profession = user.get_profession_display() if user else ""
     parts = [part for part in (user.get_full_name(), user.email, profession, user.workplace) if part]
     return ", ".join(parts)
 
@@ -305,7 +305,7 @@ def message_content(message):
     elif message.kind == Kind.ORGANISER_DIGEST:
         subject = _("Enrolments and cancellations, last 24 hours: %(course)s") % values
         events = EnrolmentEvent.objects.filter(pk__in=message.data.get("events", [])).select_related(
-            "occasion", "enrolment__user__profession"
+            "occasion", "enrolment__user"
         )
         paragraphs = [
             f"{formatting.format_datetime(event.created_at)}: {_person_line(event.enrolment)} – "

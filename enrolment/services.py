@@ -21,7 +21,7 @@ from wagtail.log_actions import get_active_log_context, log
 from wagtail.models import ModelLogEntry
 
 from courses import formatting
-from courses.models import CoursePage, Occasion, WaitingListMode
+from courses.models import Audience, CoursePage, Occasion, WaitingListMode
 
 from . import notifications
 from .models import Enrolment, EnrolmentEvent
@@ -112,10 +112,12 @@ def check_eligibility(user, course):
     eligible = list(course.eligible_professions.all())
     if not eligible:
         return None
-    if user.profession_id is None:
+    if not user.profession:
         return _("This course is open to certain professions only; add your profession to your profile.")
-    keys = {profession.translation_key for profession in eligible}
-    if user.profession.translation_key not in keys:
+    # The audiences name the professions they are for; any language version of an audience may say it.
+    keys = {audience.translation_key for audience in eligible}
+    allowed = {code for audience in Audience.objects.filter(translation_key__in=keys) for code in audience.professions}
+    if user.profession not in allowed:
         return _("This course is open to these professions only: %(professions)s.") % {
             "professions": ", ".join(profession.name for profession in eligible)
         }

@@ -25,7 +25,7 @@ class ProfileHandler(Handler):
             "email": user.email,
             "first_name": user.first_name,
             "last_name": user.last_name,
-            "profession": user.profession.name if user.profession_id else None,
+            "profession": user.get_profession_display() if user.profession else None,
             "workplace": user.workplace,
             "region": user.get_region_display() if user.region else "",
             "preferred_language": user.preferred_language,
@@ -40,7 +40,7 @@ class ProfileHandler(Handler):
         user = erasure.user
         user.email = erasure.anonymous_email
         user.first_name = user.last_name = ""
-        user.profession = None
+        user.profession = ""
         user.workplace = user.region = user.privacy_notice_version = ""
         user.privacy_accepted_at = None
         user.preferred_language = settings.LANGUAGE_CODE
