@@ -30,8 +30,8 @@ class Profession(models.TextChoices):
 
 
 def profession_label(code):
-    """A profession's name in the active language; "" when none is given."""
-    return Profession(code).label if code in Profession.values else ""
+    """A profession's name in the active language, as text (spreadsheets take no lazy strings); "" if none."""
+    return str(Profession(code).label) if code in Profession.values else ""
 
 
 def new_calendar_token():

@@ -5,6 +5,7 @@ they are edited on the page in the default language (Swedish) and shown on every
 finds them through the shared `translation_key`. Enrolments therefore never split between languages.
 """
 
+import hashlib
 import json
 
 from django import forms
@@ -14,11 +15,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.forms import CheckboxSelectMultiple, NumberInput, RadioSelect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import _json_script_escapes
+from django.utils.http import urlencode
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -282,9 +285,6 @@ class CentrePage(Page):
         verbose_name_plural = _("centres' courses")
 
     def serve(self, request, *args, **kwargs):
-        from django.http import HttpResponseRedirect
-        from django.utils.http import urlencode
-
         catalogue = self.get_parent()
         return HttpResponseRedirect(f"{catalogue.url}?{urlencode({'centre': self.centre.slug})}")
 
@@ -1148,8 +1148,6 @@ class Occasion(ClusterableModel):
     @property
     def logistics_fingerprint(self):
         """What participants must be told about when it changes: time, place and meeting link."""
-        import hashlib
-
         parts = [
             self.start.isoformat(),
             self.end.isoformat(),

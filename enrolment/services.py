@@ -10,6 +10,7 @@ quotas, so seats taken never exceed capacity whatever the concurrency. Each chan
 import datetime as dt
 import uuid
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -102,8 +103,6 @@ def _set_status(enrolment, status, **fields):
 
 
 def is_email_verified(user):
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
 
 

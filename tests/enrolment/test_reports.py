@@ -386,7 +386,7 @@ def test_a_network_admin_sees_all_centres_and_can_pick_one(as_network_admin, bot
     assert occasion_row(everything, occasion_a) and occasion_row(everything, occasion_b)
     assert "2 enrolments in the period." in text_of(everything)
     assert occasion_row(only_b, occasion_b) and occasion_row(only_b, occasion_a) == []
-    assert "Farmaceuter" in only_b
+    assert "Pharmacist" in only_b
 
 
 def test_a_superuser_is_a_network_admin(client, both_centres):
