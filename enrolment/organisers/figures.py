@@ -22,7 +22,7 @@ from accounts.models import profession_label
 from accounts.regions import REGIONS
 from courses.models import CentrePage, CoursePage
 
-from .models import Enrolment
+from ..models import Enrolment
 
 Status = Enrolment.Status
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
