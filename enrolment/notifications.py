@@ -184,7 +184,7 @@ def _person_line(enrolment):
 
 def enqueue(message_id):
     """Hand a row to the task queue; if the broker is down, the sweep will find the row later."""
-    from .tasks import send_outbox_message
+    from .tasks import send_outbox_message  # tasks imports this module: the one cycle left, inside the app
 
     try:
         # retry=False: called in web requests, so a broker that is down must not hold the response.
