@@ -59,10 +59,11 @@ test: install-dev ## Run the whole test suite (services skip unless DATABASE_URL
 test-fast: install-dev ## Run the tests without the browser journeys
 	$(BIN)/pytest -m "not e2e"
 
-check: install-dev ## Style, migrations in step with the models, the Swedish catalogue complete (CI runs it first)
+check: install-dev ## Style, migrations in step with the models, the layers (lint-imports), the Swedish catalogue complete (CI runs it first)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run --settings=atmp.settings.test
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q -p no:cacheprovider tests/test_translations.py
 
 lint: install-dev ## Check code style with ruff

@@ -2,18 +2,18 @@
 HTML + text layout, from the network's name in that language."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
-from courses.site import sender, site_root_url
+from .site import sender, site_root_url
 
 
 def _person_with(email):
-    from allauth.account.models import EmailAddress
-
     address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
     return address.user if address else None
 
@@ -32,8 +32,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         # My courses in the language the person was browsing in (reverse() follows the active language).
-        from django.urls import reverse
-
         return reverse("my_courses")
 
     def send_mail(self, template_prefix, email, context):

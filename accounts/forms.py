@@ -1,43 +1,21 @@
 """The clinician's profile: asked for at sign-up (allauth) or at the first enrolment, editable later."""
 
 from django import forms
-from django.conf import settings
+from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Audience
-
-from .models import User
+from . import registry
+from .models import Profession, User
 from .regions import REGIONS
 
 
-class ProfessionField(forms.ModelChoiceField):
-    """Professions in the visitor's language; stored as the entry in the default language."""
-
-    def __init__(self, **kwargs):
-        super().__init__(queryset=Audience.objects.none(), empty_label=_("Choose…"), **kwargs)
-
-    def refresh(self):
-        self.queryset = Audience.objects.in_language()
-
-    def clean(self, value):
-        chosen = super().clean(value)
-        if chosen is None:
-            return None
-        canonical = Audience.objects.filter(
-            translation_key=chosen.translation_key, locale__language_code=settings.LANGUAGE_CODE
-        ).first()
-        return canonical or chosen
-
-
 def _privacy_label():
-    from catalogue.models import privacy_notice_url
-
     return format_html(
         '{} (<a href="{}" target="_blank" rel="noopener">{}</a>)',
         _("I have read the privacy notice and agree that my details are handled as it describes"),
-        privacy_notice_url(),
+        registry.privacy_notice_url()(),
         _("read the privacy notice, opens in a new tab"),
     )
 
@@ -52,7 +30,7 @@ class ProfileFieldsMixin(forms.Form):
     last_name = forms.CharField(
         label=_("Last name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
     )
-    profession = ProfessionField(label=_("Profession"))
+    profession = forms.ChoiceField(label=_("Profession"), choices=[("", _("Choose…")), *Profession.choices])
     workplace = forms.CharField(
         label=_("Workplace"),
         max_length=200,
@@ -67,10 +45,6 @@ class ProfileFieldsMixin(forms.Form):
 
     PROFILE_FIELDS = ["first_name", "last_name", "profession", "workplace", "region", "preferred_language"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["profession"].refresh()
-
     def apply_to(self, user):
         for name in self.PROFILE_FIELDS:
             setattr(user, name, self.cleaned_data[name])
@@ -83,8 +57,6 @@ class SignupProfileForm(ProfileFieldsMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.utils import translation
-
         self.fields["preferred_language"].initial = (translation.get_language() or "sv")[:2]
 
     def signup(self, request, user):
@@ -100,10 +72,6 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.instance
-        if user.profession_id:
-            # Show the saved profession in the visitor's language.
-            shown = Audience.objects.in_language().filter(translation_key=user.profession.translation_key).first()
-            self.initial["profession"] = shown.pk if shown else user.profession_id
         if user.has_accepted_current_privacy_notice:
             self.fields["accept_privacy"].initial = True
 

@@ -15,6 +15,25 @@ from django.utils.translation import gettext_lazy as _
 from .regions import REGIONS
 
 
+class Profession(models.TextChoices):
+    """What a person works as, in the singular ("Sjuksköterska", "Nurse"): shown on sign-in sheets, check-in
+    lists and exports. A course audience names the professions it is written for (courses.Audience)."""
+
+    PHYSICIAN = "physician", _("Physician")
+    NURSE = "nurse", _("Nurse")
+    PHARMACIST = "pharmacist", _("Pharmacist")
+    BIOMEDICAL_SCIENTIST = "biomedical_scientist", _("Biomedical scientist")
+    GMP_STAFF = "gmp_staff", _("GMP or laboratory staff")
+    RESEARCHER = "researcher", _("Researcher")
+    QUALITY_ASSURANCE = "quality_assurance", _("Quality assurance specialist")
+    OTHER = "other", _("Other profession")
+
+
+def profession_label(code):
+    """A profession's name in the active language, as text (spreadsheets take no lazy strings); "" if none."""
+    return str(Profession(code).label) if code in Profession.values else ""
+
+
 def new_calendar_token():
     return secrets.token_urlsafe(24)  # letters, digits, - and _: the slug in the feed's URL
 
@@ -51,14 +70,7 @@ class User(AbstractUser):
         default="sv",
     )
 
-    profession = models.ForeignKey(
-        "courses.Audience",
-        verbose_name=_("profession"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    profession = models.CharField(_("profession"), max_length=40, choices=Profession.choices, blank=True)
     workplace = models.CharField(_("workplace"), max_length=200, blank=True)
     region = models.CharField(_("region"), max_length=40, choices=REGIONS, blank=True)
     privacy_notice_version = models.CharField(_("privacy notice accepted (version)"), max_length=20, blank=True)
@@ -89,7 +101,7 @@ class User(AbstractUser):
         return bool(
             self.first_name
             and self.last_name
-            and self.profession_id
+            and self.profession
             and self.workplace
             and self.region
             and self.has_accepted_current_privacy_notice

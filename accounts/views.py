@@ -64,7 +64,7 @@ def privacy_delete(request):
     context = {
         "form": form,
         "can_delete": privacy.can_delete_itself(request.user),
-        "upcoming": privacy.upcoming_enrolments(request.user, request.LANGUAGE_CODE),
+        "upcoming": privacy.released_by_erasure(request.user, request.LANGUAGE_CODE),
     }
     return _private(render(request, "accounts/privacy_delete.html", context, status=status))
 

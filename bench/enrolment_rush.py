@@ -46,16 +46,16 @@ def build(attempts, seats):
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
-    from accounts.models import User
+    from accounts.models import Profession, User
     from catalogue.setup import ensure_site
-    from courses.factories import AudienceFactory, OccasionFactory, create_course
+    from courses.factories import OccasionFactory, create_course
 
     site = ensure_site()
     course = create_course(site.catalogue["sv"], title="CAR-T-cellsbehandling för sjuksköterskor")
     rush = OccasionFactory(course=course, capacity=seats)
     ceiling = OccasionFactory(course=course, capacity=seats, start=rush.start + dt.timedelta(days=7))
     probe = OccasionFactory(course=course, capacity=seats, start=rush.start + dt.timedelta(days=14))
-    profession = AudienceFactory(name="Sjuksköterskor", slug="nurses")
+    profession = Profession.NURSE
 
     password = make_password("bench-password")  # one hash for all: hashing is slow by design
     now = timezone.now()

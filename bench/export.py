@@ -22,11 +22,10 @@ from enrolment_rush import logged_in_sessions  # noqa: E402
 
 COPY_SQL = """
 COPY (
-    SELECT u.first_name, u.last_name, u.email, a.name, u.workplace, u.region, p.title, o.start, o.city,
+    SELECT u.first_name, u.last_name, u.email, u.profession, u.workplace, u.region, p.title, o.start, o.city,
            e.status, e.created_at
     FROM enrolment_enrolment e
     JOIN accounts_user u ON u.id = e.user_id
-    LEFT JOIN courses_audience a ON a.id = u.profession_id
     JOIN courses_occasion o ON o.id = e.occasion_id
     JOIN wagtailcore_page p ON p.id = o.course_id
     WHERE e.occasion_id = {occasion}
@@ -39,10 +38,10 @@ def build(rows):
     """A centre's course with one occasion of `rows` confirmed participants, and a network admin's session."""
     from django.contrib.auth.hashers import make_password
 
-    from accounts.models import User
+    from accounts.models import Profession, User
     from catalogue.setup import ensure_site
     from courses.centres import network_admins
-    from courses.factories import AudienceFactory, CentreFactory, OccasionFactory, create_course
+    from courses.factories import CentreFactory, OccasionFactory, create_course
     from enrolment.models import Enrolment
 
     ensure_site()
@@ -50,7 +49,7 @@ def build(rows):
     course = create_course(title="Genterapi vid hemofili – grundkurs", centres=[centre])
     occasion = OccasionFactory(course=course, capacity=None)
     small = OccasionFactory(course=course, capacity=None, start=occasion.start.replace(year=occasion.start.year + 1))
-    profession = AudienceFactory(name="Sjuksköterskor", slug="nurses")
+    profession = Profession.NURSE
     password = make_password("bench-password")
     people = User.objects.bulk_create(
         [

@@ -174,9 +174,9 @@ def build(count):
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
-    from accounts.models import User
+    from accounts.models import Profession, User
     from catalogue.setup import ensure_site
-    from courses.factories import AudienceFactory, OccasionFactory, create_course, future_morning, translate_course
+    from courses.factories import OccasionFactory, create_course, future_morning, translate_course
 
     site = ensure_site()
     course = create_course(site.catalogue["sv"], title="CAR-T-cellsbehandling för sjuksköterskor")
@@ -185,7 +185,7 @@ def build(count):
         OccasionFactory(course=course, capacity=None, start=future_morning(days=30 + number))
         for number in range(max(1, -(-count // PER_OCCASION)))
     ]
-    profession = AudienceFactory(name="Sjuksköterskor", slug="nurses")
+    profession = Profession.NURSE
     password = make_password("bench-password")
     now = timezone.now()
     users = User.objects.bulk_create(

@@ -53,13 +53,14 @@ def build(people, occasions):
 
     logging.getLogger("wagtail").setLevel(logging.WARNING)  # a line per page saved otherwise
 
-    from accounts.models import User
+    from accounts.models import Profession, User
     from catalogue.setup import ensure_site
     from courses.factories import AudienceFactory, CentreFactory, OccasionFactory, create_course
 
     site = ensure_site()
     centre = CentreFactory(name="ATMP-centrum Region Uppsala", slug="uppsala", city="Uppsala")
-    profession = AudienceFactory(name="Sjuksköterskor", slug="nurses")
+    nurses = AudienceFactory(name="Sjuksköterskor", slug="nurses", professions=[Profession.NURSE])
+    profession = Profession.NURSE
     occasion_ids = []
     for number in range(occasions):
         course = create_course(
@@ -67,7 +68,7 @@ def build(people, occasions):
             title=f"Soak-kurs {number}: CAR-T-cellsbehandling",
             summary="Praktisk kunskap om cell- och genterapi för vården.",
             centres=[centre],
-            audiences=[profession],
+            audiences=[nurses],
         )
         occasion = OccasionFactory(course=course, capacity=people // 2, start=timezone.now() + dt.timedelta(days=30))
         occasion_ids.append(occasion.pk)

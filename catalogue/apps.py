@@ -7,15 +7,15 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self):
-        from wagtail.signals import page_published, page_unpublished
+        from accounts import registry as accounts_registry
+        from courses import registry as courses_registry
 
-        from .page_cache import invalidate
+        from .models import privacy_notice_url
+        from .setup import catalogue_pages, library_pages
 
-        page_published.connect(invalidate, dispatch_uid="catalogue.page_cache.published")
-        page_unpublished.connect(invalidate, dispatch_uid="catalogue.page_cache.unpublished")
-        # A page made private must stop being served from the cache at once.
-        from django.db.models.signals import post_delete, post_save
-        from wagtail.models import PageViewRestriction
-
-        post_save.connect(invalidate, sender=PageViewRestriction, dispatch_uid="catalogue.page_cache.restricted")
-        post_delete.connect(invalidate, sender=PageViewRestriction, dispatch_uid="catalogue.page_cache.unrestricted")
+        # Centre pages and courses without a centre go under the catalogue (courses.centres asks).
+        courses_registry.catalogue_pages.register(catalogue_pages)
+        # Each centre's part of the materials library goes under the library (courses.centres asks).
+        courses_registry.library_pages.register(library_pages)
+        # The sign-up and profile forms link to the privacy notice chosen in the site links.
+        accounts_registry.privacy_notice_url.register(privacy_notice_url)

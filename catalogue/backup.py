@@ -29,6 +29,10 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import DatabaseError, connection
 from django.utils import timezone
+from wagtail.documents import get_document_model
+
+from courses.models import CoursePage
+from enrolment.models import Certificate, Enrolment
 
 FORMAT = 1
 STORAGE_ALIASES = ["documents", "default"]
@@ -44,11 +48,6 @@ class BackupError(Exception):
 
 def counts():
     """What a restore must bring back, by kind (also written to the manifest and printed after restore)."""
-    from wagtail.documents import get_document_model
-
-    from courses.models import CoursePage
-    from enrolment.models import Certificate, Enrolment
-
     try:
         return {
             "courses": CoursePage.objects.count(),

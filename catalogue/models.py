@@ -13,11 +13,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from courses.blocks import BodyBlock
+from courses.ical import calendar_response, occasion_calendar
 from courses.models import Centre
+from courses.page_cache import CachedPageMixin
 
 from . import library, services
 from .forms import CatalogueFilterForm, MaterialFilterForm
-from .page_cache import CachedPageMixin
 
 
 class HomePage(CachedPageMixin, Page):
@@ -104,8 +105,6 @@ class CatalogueIndexPage(CachedPageMixin, RoutablePageMixin, Page):
 
     @path("feed.ics", name="feed")
     def feed(self, request):
-        from .ical import calendar_response, occasion_calendar
-
         filters = self.filter_form(request).filters
         courses, _ranks = services.find_courses(filters, self.locale.language_code)
         courses = {course.translation_key: course for course in courses}

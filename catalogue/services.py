@@ -13,12 +13,10 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
-from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from wagtail.models import Locale
 
 from courses.models import Centre, CoursePage, Occasion, Topic, localized
-from enrolment.models import Enrolment
 
 from .forms import SortOrder
 from .search_backend import plain_search_text
@@ -46,17 +44,10 @@ def matching_occasions(filters, now=None, include_cancelled=False):
     if date_to := filters.get("date_to"):
         occasions = occasions.filter(start__lt=_local_midnight(date_to + dt.timedelta(days=1)))
     if filters.get("has_seats"):
-        seats_taken = (
-            Enrolment.objects.filter(occasion=OuterRef("pk"), status__in=Enrolment.SEAT_STATUSES)
-            .values("occasion")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         occasions = occasions.filter(
             Q(enrolment_opens__isnull=True) | Q(enrolment_opens__lte=now),
             Q(enrolment_closes__gt=now) | Q(enrolment_closes__isnull=True, start__gt=now),
-            Q(capacity__isnull=True) | Q(capacity__gt=Coalesce(Subquery(seats_taken), 0)),
-        )
+        ).with_free_seats()
     return occasions
 
 

@@ -68,7 +68,7 @@ def base_url_address():
 
 
 def follow_base_url(site):
-    """Point the Site at BASE_URL, so every absolute link (courses.site) names where the site answers.
+    """Point the Site at BASE_URL, so every absolute link (accounts.site) names where the site answers.
 
     `make run PORT=8202` passes BASE_URL=http://127.0.0.1:8202 and loads the demo, which calls this.
     """
@@ -151,3 +151,23 @@ def ensure_site(hostname=None, port=None):
         site.root_page = homes["sv"]
         site.save()
     return SiteSkeleton(home=homes, catalogue=catalogues, site=site, materials=libraries)
+
+
+def catalogue_pages():
+    """The catalogue page in each language, {code: page}, building the skeleton if needed (courses asks)."""
+    pages = {}
+    for page in CatalogueIndexPage.objects.select_related("locale").order_by("path"):
+        pages.setdefault(page.locale.language_code, page)
+    if set(SKELETON) <= set(pages):
+        return {code: pages[code] for code in SKELETON}
+    return ensure_site().catalogue
+
+
+def library_pages():
+    """The materials library in each language, {code: page}, building the skeleton if needed (courses asks)."""
+    pages = {}
+    for page in MaterialIndexPage.objects.select_related("locale").order_by("path"):
+        pages.setdefault(page.locale.language_code, page)
+    if set(SKELETON) <= set(pages):
+        return {code: pages[code] for code in SKELETON}
+    return ensure_site().materials

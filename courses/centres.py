@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+from . import registry
 from .library import CentreMaterialsPage
 from .models import Centre, CentrePage, CentreTeam
 
@@ -90,12 +91,9 @@ def _collection_permissions(group, collection):
 
 def centre_pages(centre):
     """The centre's page in each language that has a catalogue, created (and published) if missing."""
-    from catalogue.setup import ensure_site
-
-    skeleton = ensure_site()
     pages = {}
     source = CentrePage.objects.filter(centre=centre, locale__language_code=settings.LANGUAGE_CODE).first()
-    for code, catalogue in skeleton.catalogue.items():
+    for code, catalogue in registry.catalogue_pages()().items():
         page = CentrePage.objects.filter(centre=centre, locale=catalogue.locale).first()
         if page is None:
             named = centre.get_translation_or_none(catalogue.locale) or centre
@@ -111,12 +109,9 @@ def centre_pages(centre):
 
 def centre_material_pages(centre):
     """The centre's part of the library in each language, created (and published) if missing."""
-    from catalogue.setup import ensure_site
-
-    skeleton = ensure_site()
     pages = {}
     source = CentreMaterialsPage.objects.filter(centre=centre, locale__language_code=settings.LANGUAGE_CODE).first()
-    for code, library in skeleton.materials.items():
+    for code, library in registry.library_pages()().items():
         page = CentreMaterialsPage.objects.filter(centre=centre, locale=library.locale).first()
         if page is None:
             named = centre.get_translation_or_none(library.locale) or centre

@@ -4,7 +4,7 @@ The taxonomies (centres, topics, audiences) are made in the default language (Sw
 with `translate_snippet`; course pages go under a catalogue page and are translated with
 `translate_course`, which keeps one set of occasions for all language versions.
 
-    site = ensure_site()                            # catalogue.setup: locales, home and catalogue pages
+    site = ensure_site()                            # catalogue.setup (above courses): locales, home, catalogue
     centre = CentreFactory(name="ATMP-centrum Karolinska", city="Stockholm")
     translate_snippet(centre, "en", name="ATMP Centre Karolinska")
     course = create_course(site.catalogue["sv"], title="Introduktion till ATMP", centres=[centre])
@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 from wagtail.models import Locale
 
+from courses import registry
 from courses.centres import centre_material_page, centre_page
 from courses.library import CourseLibraryMaterial, MaterialAccess, MaterialKind, MaterialPage
 from courses.models import Audience, Centre, CourseFormat, CoursePage, Occasion, Topic
@@ -39,15 +40,7 @@ def get_locale(locale=None):
 
 def default_catalogue(locale=None):
     """The catalogue page in `locale` (default language if None), building the site skeleton if needed."""
-    from catalogue.models import CatalogueIndexPage
-
-    locale = get_locale(locale)
-    catalogue = CatalogueIndexPage.objects.filter(locale=locale).first()
-    if catalogue is None:
-        from catalogue.setup import ensure_site
-
-        catalogue = ensure_site().catalogue[locale.language_code]
-    return catalogue
+    return registry.catalogue_pages()()[get_locale(locale).language_code]
 
 
 def future_morning(days=30, hour=9):
@@ -78,7 +71,10 @@ class TopicFactory(TaxonomyFactory):
 
 
 class AudienceFactory(TaxonomyFactory):
+    """An audience; `professions=[Profession.NURSE]` names the professions (accounts) it is for."""
+
     name = factory.Sequence(lambda n: f"Yrkesroll {n}")
+    professions = factory.LazyFunction(list)
 
     class Meta:
         model = Audience
@@ -213,9 +209,7 @@ class OccasionFactory(DjangoModelFactory):
 
 def default_library(locale=None):
     """The materials library page in `locale` (default language if None), building the site skeleton if needed."""
-    from catalogue.setup import ensure_site
-
-    return ensure_site().materials[get_locale(locale).language_code]
+    return registry.library_pages()()[get_locale(locale).language_code]
 
 
 class MaterialPageFactory(wagtail_factories.PageFactory):

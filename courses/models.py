@@ -5,19 +5,24 @@ they are edited on the page in the default language (Swedish) and shown on every
 finds them through the shared `translation_key`. Enrolments therefore never split between languages.
 """
 
+import hashlib
 import json
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Q
 from django.forms import CheckboxSelectMultiple, NumberInput, RadioSelect
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import _json_script_escapes
-from django.utils.text import slugify
+from django.utils.http import urlencode
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -39,9 +44,12 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from catalogue.page_cache import CachedPageMixin
+from accounts.models import Profession
 
+from . import registry
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, EnrolmentQuestionsBlock
+from .ical import calendar_response, occasion_calendar
+from .page_cache import CachedPageMixin
 from .panels import TranslationStatusPanel
 from .storage import document_storage
 
@@ -90,8 +98,32 @@ class Topic(Taxonomy):
         verbose_name_plural = _("topics")
 
 
+class ProfessionsField(models.JSONField):
+    """Codes of accounts' professions (accounts.models.Profession), ticked in the editor; a JSON list, so the
+    same in SQLite and PostgreSQL."""
+
+    def formfield(self, **kwargs):
+        return forms.TypedMultipleChoiceField(
+            label=capfirst(self.verbose_name),
+            help_text=self.help_text,
+            choices=Profession.choices,
+            widget=CheckboxSelectMultiple,
+            required=not self.blank,
+        )
+
+
 class Audience(Taxonomy):
-    """A profession a course is written for; also the professions a clinician can give in their profile."""
+    """Who a course is written for ("Sjuksköterskor"), naming the professions it means ("Sjuksköterska"):
+    a course open to some audiences only is open to people of those professions."""
+
+    professions = ProfessionsField(
+        _("professions"),
+        default=list,
+        blank=True,
+        help_text=_("The professions in a profile that belong to this audience."),
+    )
+
+    panels = [*Taxonomy.panels, FieldPanel("professions")]
 
     class Meta(Taxonomy.Meta):
         verbose_name = _("audience")
@@ -165,11 +197,15 @@ class CentreTeam(models.Model):
 
 
 def profession_among(profession, audiences):
-    """Whether a person's profession (an Audience in any language) is one of `audiences`.
+    """Whether a person's profession (accounts' code, e.g. "nurse") is one the `audiences` name.
 
-    The one rule for courses open to certain professions and materials for certain audiences.
+    The one rule for courses open to certain professions and materials for certain audiences. The audiences
+    name the professions they are for; any language version of an audience may say it.
     """
-    return profession is not None and profession.translation_key in {audience.translation_key for audience in audiences}
+    if not profession:
+        return False
+    keys = {audience.translation_key for audience in audiences}
+    return any(profession in audience.professions for audience in Audience.objects.filter(translation_key__in=keys))
 
 
 def localized(objects):
@@ -261,9 +297,6 @@ class CentrePage(Page):
         verbose_name_plural = _("centres' courses")
 
     def serve(self, request, *args, **kwargs):
-        from django.http import HttpResponseRedirect
-        from django.utils.http import urlencode
-
         catalogue = self.get_parent()
         return HttpResponseRedirect(f"{catalogue.url}?{urlencode({'centre': self.centre.slug})}")
 
@@ -782,8 +815,6 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
 
     @path("occasions/<int:occasion_id>.ics", name="occasion_ics")
     def occasion_ics(self, request, occasion_id):
-        from catalogue.ical import calendar_response, occasion_calendar
-
         occasion = self.get_occasion(occasion_id)
         return calendar_response(
             occasion_calendar([(self, occasion)], request=request), f"{self.slug}-{occasion.pk}.ics"
@@ -791,9 +822,9 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
 
     @path("occasions/<int:occasion_id>/enrol/", name="enrol")
     def enrol(self, request, occasion_id):
-        from enrolment import views
-
-        return views.enrol(request, self, self.get_occasion(occasion_id))
+        """An old address of the enrolment form: links to it in sent e-mails and bookmarks keep working."""
+        occasion = self.get_occasion(occasion_id)
+        return redirect(reverse("enrol", args=[occasion.pk]), permanent=True)
 
     def occasion_url(self, occasion, request=None):
         return self.get_url(request) + self.reverse_subpage("occasion", args=[occasion.pk])
@@ -904,17 +935,6 @@ class CourseDocument(AbstractDocument):
 # --- Occasions ---------------------------------------------------------------------------------------
 
 
-class Availability(models.TextChoices):
-    """What a visitor can do with an occasion right now; derived, never stored."""
-
-    OPEN = "open", pgettext_lazy("availability", "Open")
-    FEW_SEATS = "few_seats", _("Few seats left")
-    WAITING_LIST = "waiting_list", _("Full: waiting list")
-    NOT_YET_OPEN = "not_yet_open", _("Enrolment not yet open")
-    CLOSED = "closed", _("Enrolment closed")
-    CANCELLED = "cancelled", pgettext_lazy("occasion status", "Cancelled")
-
-
 def reconcile_occasions(course_id, occasions):
     """Merge a revision's serialised occasions with the occasions' live state (see with_content_json)."""
     live = {
@@ -943,16 +963,16 @@ def reconcile_occasions(course_id, occasions):
 
 class OccasionQuerySet(models.QuerySet):
     def with_seats(self):
-        """Annotate `seats_taken` (confirmed and offered seats) in the same query."""
-        from enrolment.models import Enrolment
+        """Annotate `seats_taken` (the seats people hold) in the same query; enrolment counts them."""
+        return registry.seats().with_seats(self)
 
-        return self.annotate(seats_taken=Count("enrolments", filter=Q(enrolments__status__in=Enrolment.SEAT_STATUSES)))
+    def with_free_seats(self):
+        """Only occasions with a seat nobody holds, or no limit (the catalogue's "free seats" filter)."""
+        return self.filter(Q(capacity__isnull=True) | Q(capacity__gt=registry.seats().seats_taken_subquery()))
 
     def with_enrolment_flag(self):
         """Annotate `has_enrolments`: anyone ever enrolled, in any state (history that must be kept)."""
-        from enrolment.models import Enrolment
-
-        return self.annotate(has_enrolments=Exists(Enrolment.objects.filter(occasion=OuterRef("pk"))))
+        return registry.seats().with_enrolment_flag(self)
 
     def upcoming(self, now=None):
         """Occasions that have not ended yet, cancelled ones included (people need to see those)."""
@@ -1047,11 +1067,7 @@ class Occasion(ClusterableModel):
 
     @cached_property
     def _seats_taken(self):
-        if hasattr(self, "seats_taken"):
-            return self.seats_taken
-        from enrolment.models import Enrolment
-
-        return self.enrolments.filter(status__in=Enrolment.SEAT_STATUSES).count()
+        return registry.seats().seats_taken(self)
 
     @property
     def seats_left(self):
@@ -1069,17 +1085,8 @@ class Occasion(ClusterableModel):
         return self.end < timezone.now()
 
     def availability_at(self, now):
-        if self.is_cancelled:
-            return Availability.CANCELLED
-        if self.enrolment_opens and now < self.enrolment_opens:
-            return Availability.NOT_YET_OPEN
-        if now >= self.closes_at:
-            return Availability.CLOSED
-        if self.is_full:
-            return Availability.WAITING_LIST
-        if self.seats_left is not None and self.seats_left <= settings.FEW_SEATS_LEFT:
-            return Availability.FEW_SEATS
-        return Availability.OPEN
+        """What a visitor can do at `now` (enrolment.seats.Availability): enrolment's rule."""
+        return registry.seats().availability_at(self, now)
 
     @property
     def availability(self):
@@ -1087,11 +1094,11 @@ class Occasion(ClusterableModel):
 
     @property
     def accepts_enrolment(self):
-        return self.availability in {Availability.OPEN, Availability.FEW_SEATS, Availability.WAITING_LIST}
+        return self.availability in registry.seats().ACCEPTS_ENROLMENT
 
     @property
     def has_seats(self):
-        return self.availability in {Availability.OPEN, Availability.FEW_SEATS}
+        return self.availability in registry.seats().HAS_SEATS
 
     @property
     def duration(self):
@@ -1135,8 +1142,6 @@ class Occasion(ClusterableModel):
     @property
     def logistics_fingerprint(self):
         """What participants must be told about when it changes: time, place and meeting link."""
-        import hashlib
-
         parts = [
             self.start.isoformat(),
             self.end.isoformat(),

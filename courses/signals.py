@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from .centres import ensure_centre
 from .models import Centre
 
 
@@ -12,7 +13,5 @@ from .models import Centre
 def set_up_centre(sender, instance, raw=False, **kwargs):
     if raw or instance.locale.language_code != settings.LANGUAGE_CODE:
         return
-    from .centres import ensure_centre
-
     centre_id = instance.pk
     transaction.on_commit(lambda: ensure_centre(Centre.objects.get(pk=centre_id)))

@@ -9,6 +9,11 @@ class EnrolmentConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published
 
+        from courses import registry
+
+        from . import seats
         from .signals import course_published
 
+        # An occasion's seats_left and availability are enrolment's answers (courses.registry).
+        registry.seats.register(seats)
         page_published.connect(course_published, dispatch_uid="enrolment.course_published")

@@ -22,9 +22,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from accounts.site import absolute_url
 from courses import formatting
 from courses.models import CoursePage, localized
-from courses.site import absolute_url
 
 from .models import Certificate, Enrolment
 from .services import EnrolmentError

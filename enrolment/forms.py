@@ -3,6 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .certificates import normalise_code
+from .services import EnrolmentError
+
 FIELD_PREFIX = "q_"
 
 
@@ -56,15 +59,12 @@ class CertificateCodeForm(forms.Form):
         help_text=_("12 letters and digits, as on the certificate. Upper or lower case, with or without dashes."),
         # The length is checked in clean_code, with a message that says what a code looks like.
         widget=forms.TextInput(
-            # maxlength: certificates.MAX_INPUT_LENGTH (that module imports the services, this one stays light)
+            # maxlength: certificates.MAX_INPUT_LENGTH
             attrs={"maxlength": 40, "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
 
     def clean_code(self):
-        from .certificates import normalise_code
-        from .services import EnrolmentError
-
         try:
             return normalise_code(self.cleaned_data["code"])
         except EnrolmentError as error:

@@ -24,10 +24,10 @@ from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from catalogue.ical import occasion_calendar
+from accounts.site import absolute_url, sender, site_root_url
 from courses import formatting
+from courses.ical import occasion_calendar
 from courses.models import CoursePage, OrganiserNotices
-from courses.site import absolute_url, sender, site_root_url
 
 from .models import Enrolment, EnrolmentEvent, Kind, OutboxMessage
 
@@ -177,14 +177,14 @@ def queue_organiser_message(batch, enrolment, subject, body):
 
 def _person_line(enrolment):
     user = enrolment.user
-    profession = user.profession.name if user and user.profession_id else ""
+    profession = user.get_profession_display() if user else ""
     parts = [part for part in (user.get_full_name(), user.email, profession, user.workplace) if part]
     return ", ".join(parts)
 
 
 def enqueue(message_id):
     """Hand a row to the task queue; if the broker is down, the sweep will find the row later."""
-    from .tasks import send_outbox_message
+    from .tasks import send_outbox_message  # tasks imports this module: the one cycle left, inside the app
 
     try:
         # retry=False: called in web requests, so a broker that is down must not hold the response.
@@ -427,7 +427,7 @@ def _organiser_notice(about):
 @content_of(Kind.ORGANISER_DIGEST)
 def _organiser_digest(about):
     events = EnrolmentEvent.objects.filter(pk__in=about.message.data.get("events", [])).select_related(
-        "occasion", "enrolment__user__profession"
+        "occasion", "enrolment__user"
     )
     # A digest covers the course's occasions: the list filtered to the course.
     digest_list = f"{reverse('enrolments:index')}?{urlencode({'course': about.occasion.course_id})}"

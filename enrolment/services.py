@@ -10,6 +10,7 @@ quotas, so seats taken never exceed capacity whatever the concurrency. Each chan
 import datetime as dt
 import uuid
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -102,8 +103,6 @@ def _set_status(enrolment, status, **fields):
 
 
 def is_email_verified(user):
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
 
 
@@ -112,7 +111,7 @@ def check_eligibility(user, course):
     eligible = list(course.eligible_professions.all())
     if not eligible:
         return None
-    if user.profession_id is None:
+    if not user.profession:
         return _("This course is open to certain professions only; add your profession to your profile.")
     if not profession_among(user.profession, eligible):
         return _("This course is open to these professions only: %(professions)s.") % {

@@ -7,22 +7,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.documents import get_document_model
 from wagtail.documents.views.serve import serve as wagtail_serve_document
 
-from catalogue.ical import calendar_response, occasion_calendar
+from courses.ical import calendar_response, occasion_calendar
 from courses.library import MaterialDownload
 from courses.models import Occasion
 
-from . import access, services
-from .forms import EnrolmentForm
+from . import access, certificates, services
+from .forms import CertificateCodeForm, EnrolmentForm
 from .models import Enrolment
 
 
@@ -236,11 +237,6 @@ def serve_document(request, document_id, document_filename):
 @login_required
 def download_certificate(request, pk):
     """The person's certificate of attendance as a PDF, in the language of the URL; issued on first download."""
-    from django.http import HttpResponse
-    from django.utils.http import content_disposition_header
-
-    from . import certificates
-
     enrolment = get_object_or_404(
         Enrolment.objects.select_related("occasion"), pk=pk, user=request.user, status=Enrolment.Status.ATTENDED
     )
@@ -259,9 +255,6 @@ def download_certificate(request, pk):
 
 def verify_certificate(request):
     """Public: anyone with a certificate's code sees whether it is genuine and what it certifies."""
-    from . import certificates
-    from .forms import CertificateCodeForm
-
     form = CertificateCodeForm(request.GET if "code" in request.GET else None)
     certificate, withdrawn, status = None, False, 200
     if form.is_bound:

@@ -2,11 +2,14 @@
 screens (enrolment/organisers/: participants, occasions, check-in, reports, the e-mail outbox), and the course
 editor's hooks about enrolment rules."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from courses.library import MATERIAL_ACCESS_HOOK
+from courses.models import CoursePage
 
 from . import access
 from .models import Enrolment
@@ -14,6 +17,7 @@ from .organisers import checkin, reports
 from .organisers.occasions import OccasionAdminViewSet
 from .organisers.outbox import OutboxViewSet
 from .organisers.participants import ParticipantViewSet
+from .services import enrolment_rules, rule_change_effects
 
 
 @hooks.register("register_log_actions")
@@ -60,10 +64,6 @@ def _is_course(page):
 def remember_course_rules(request, page):
     """The rules in force (the live row, not a draft) before the owner saves, to say what a change does."""
     if request.method == "POST" and _is_course(page):
-        from courses.models import CoursePage
-
-        from .services import enrolment_rules
-
         request._course_rules_before = enrolment_rules(CoursePage.objects.get(pk=page.pk))
 
 
@@ -73,10 +73,6 @@ def tell_what_rule_changes_do(request, page):
     before = getattr(request, "_course_rules_before", None)
     if before is None or not request.accepts("text/html"):
         return  # not a course, or the editor's autosave (it shows no messages)
-    from django.contrib import messages
-
-    from .services import enrolment_rules, rule_change_effects
-
     effects = rule_change_effects(page, before, enrolment_rules(page))
     published = "action-publish" in request.POST
     for effect in effects:
@@ -88,9 +84,6 @@ def tell_what_rule_changes_do(request, page):
 @hooks.register("before_delete_page")
 def keep_courses_with_enrolments(request, page):
     """A course people have enrolled in is unpublished or its occasions cancelled, never deleted."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
     if Enrolment.objects.filter(occasion__course__translation_key=page.translation_key).exists() and (
         page.specific_class.__name__ == "CoursePage"
     ):

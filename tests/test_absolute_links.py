@@ -164,7 +164,7 @@ def test_make_run_points_the_site_at_base_url(site):
 def test_an_email_without_a_site_yet_falls_back_to_base_url(db):
     from wagtail.models import Site
 
-    from courses.site import absolute_url
+    from accounts.site import absolute_url
 
     Site.objects.all().delete()
     with override_settings(WAGTAILADMIN_BASE_URL="https://kurser.example.se/"):

@@ -84,7 +84,7 @@ def test_base_url_makes_the_absolute_links():
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["https://kurser.example.se"]  # the API follows the Site (courses/site.py)
+    assert result.stdout.split() == ["https://kurser.example.se"]  # the API follows the Site (accounts/site.py)
 
 
 def test_deploy_check_passes_with_production_settings():

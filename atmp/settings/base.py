@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "atmp.middleware.DatabaseUnavailableMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "atmp.middleware.AdminAccessMiddleware",
-    "catalogue.page_cache.PageCacheMiddleware",
+    "courses.page_cache.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "atmp.middleware.AdminScopeMiddleware",
 ]

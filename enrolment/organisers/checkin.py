@@ -27,7 +27,6 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from courses.formatting import format_period
-from courses.models import localized
 
 from .. import access, services
 from ..models import Enrolment
@@ -83,14 +82,12 @@ def participant_rows(occasion, query="", show_email=False):
     """What the check-in list shows per person: never the answers, the e-mail only to those who manage."""
     enrolments = (
         Enrolment.objects.filter(occasion=occasion, status__in=services.ATTENDANCE_STATUSES)
-        .select_related("user", "user__profession")
+        .select_related("user")
         .order_by("user__last_name", "user__first_name", "pk")
     )
     # Filtered here rather than in SQL: one occasion's list is short, and SQLite's LIKE folds ASCII only.
     terms = fold(query).split()
     enrolments = [e for e in enrolments if all(term in fold(e.user.get_full_name()) for term in terms)]
-    professions = localized({e.user.profession for e in enrolments if e.user.profession_id})
-    profession_names = {profession.translation_key: profession.name for profession in professions}
     rows = []
     for enrolment in enrolments:
         user = enrolment.user
@@ -99,7 +96,7 @@ def participant_rows(occasion, query="", show_email=False):
             {
                 "id": enrolment.pk,
                 "name": name,
-                "profession": profession_names.get(user.profession.translation_key) if user.profession_id else "",
+                "profession": user.get_profession_display(),
                 "workplace": user.workplace,
                 "email": user.email if show_email else "",
                 "status": enrolment.status,

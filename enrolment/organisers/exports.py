@@ -21,6 +21,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import profession_label
 from accounts.regions import REGIONS
 
 from ..models import Enrolment
@@ -94,7 +95,7 @@ EXPORT_VALUES = [
     "user__email",
     "user__workplace",
     "user__region",
-    "user__profession__name",
+    "user__profession",
     "occasion__start",
     "occasion__end",
     "occasion__city",
@@ -105,7 +106,7 @@ COLUMNS = OrderedDict(
         ("first_name", ExportColumn(_("First name"), lambda row, export: row["user__first_name"])),
         ("last_name", ExportColumn(_("Last name"), lambda row, export: row["user__last_name"])),
         ("email", ExportColumn(_("E-mail"), lambda row, export: row["user__email"])),
-        ("profession", ExportColumn(_("Profession"), lambda row, export: row["user__profession__name"] or "")),
+        ("profession", ExportColumn(_("Profession"), lambda row, export: profession_label(row["user__profession"]))),
         ("workplace", ExportColumn(_("Workplace"), lambda row, export: row["user__workplace"])),
         ("region", ExportColumn(_("Region"), lambda row, export: export.region(row))),
         ("course", ExportColumn(_("Course"), lambda row, export: row["course_title"])),

@@ -18,8 +18,9 @@ from django.db.models.functions import Concat, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import profession_label
 from accounts.regions import REGIONS
-from courses.models import Audience, CentrePage, CoursePage, localized
+from courses.models import CentrePage, CoursePage
 
 from ..models import Enrolment
 
@@ -202,27 +203,22 @@ def no_shows(occasions, months=DEFAULT_PERIOD, now=None):
 
 
 def professions(occasions, months=DEFAULT_PERIOD, now=None):
-    """People with standing enrolments made in the period, by profession in the active language. Three
-    queries (counts, professions, their translations)."""
-    counts = dict(
+    """People with standing enrolments made in the period, by profession in the active language. One query."""
+    counts = (
         _standing_enrolments(occasions, months, now)
-        .values("user__profession_id")
+        .values("user__profession")
         .annotate(people=_people())
-        .values_list("user__profession_id", "people")
+        .values_list("user__profession", "people")
     )
-    by_id = {audience.pk: audience for audience in Audience.objects.filter(pk__in=counts.keys() - {None})}
-    named = {audience.translation_key: audience.name for audience in localized(by_id.values())}
-    # Profiles may point at either language's entry of the same profession: merge them by translation key.
-    merged = {}
-    for pk, people in counts.items():
-        if pk is None:
-            key, label = None, _("Not given")
-        else:
-            key = by_id[pk].translation_key
-            label = named.get(key, by_id[pk].name)
-        share = merged.setdefault(key, Share(label=label, people=0))
-        share.people += people
-    return _with_shares(list(merged.values()))
+    people_by_code = {}
+    for code, people in counts:
+        people_by_code[code] = people_by_code.get(code, 0) + people
+    return _with_shares(
+        [
+            Share(label=profession_label(code) or _("Not given"), people=people)
+            for code, people in people_by_code.items()
+        ]
+    )
 
 
 def regions(occasions, months=DEFAULT_PERIOD, now=None):

@@ -111,7 +111,7 @@ class OccasionAdminViewSet(OnlyTheseViews, ModelViewSet):
         occasion = self._occasion(request, pk)
         participants = (
             Enrolment.objects.filter(occasion=occasion, status__in=[Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW])
-            .select_related("user", "user__profession")
+            .select_related("user")
             .order_by("user__last_name", "user__first_name", "pk")
         )
         services.record_export(request.user, "sign_in_sheet", len(participants), {"occasion": [str(pk)]}, [])

@@ -60,7 +60,7 @@ def participants_for(user):
     return (
         with_waiting_numbers(enrolments)
         .annotate(course_title=F("occasion__course__title"))
-        .select_related("user", "user__profession", "occasion", "occasion__course")
+        .select_related("user", "occasion", "occasion__course")
     )
 
 

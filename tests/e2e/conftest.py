@@ -12,6 +12,7 @@ from allauth.account.models import EmailAddress
 from playwright.sync_api import expect
 
 from accounts.factories import DEMO_PASSWORD
+from accounts.models import Profession
 from courses.factories import (
     AudienceFactory,
     CentreFactory,
@@ -78,7 +79,7 @@ def small_catalogue(site):
     translate_snippet(karolinska, "en", name="ATMP Centre Region Stockholm")
     sahlgrenska = CentreFactory(name="Sahlgrenska ATMP-centrum", slug="sahlgrenska", city="Göteborg")
     translate_snippet(sahlgrenska, "en", name="Sahlgrenska ATMP Centre")
-    nurses = AudienceFactory(name="Sjuksköterskor", slug="nurses")
+    nurses = AudienceFactory(name="Sjuksköterskor", slug="nurses", professions=[Profession.NURSE])
     translate_snippet(nurses, "en", name="Nurses")
     courses = []
     for title_sv, title_en, centre, days in [

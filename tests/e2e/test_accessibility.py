@@ -127,7 +127,7 @@ def question(label, kind, help_text="", choices=(), required=True):
 
 def test_participant_pages_have_no_wcag_a_or_aa_violations(live_server, page, small_catalogue, audit):
     """Log in through the form; the enrolment form (blank, with errors), the enrolment, My courses, the profile."""
-    participant = make_participant(profession=small_catalogue["audience"])
+    participant = make_participant()
     courses = {"sv": small_catalogue["courses"][0], "en": small_catalogue["courses"][1]}
     for language, course in courses.items():
         asked = localized(course, language)

@@ -24,7 +24,7 @@ def test_new_clinician_signs_up_verifies_enrols_and_cancels(live_server, page, s
     page.fill("#id_email", "karin.lind@example.se")
     page.fill("#id_first_name", "Karin")
     page.fill("#id_last_name", "Lind")
-    page.select_option("#id_profession", label="Sjuksköterskor")
+    page.select_option("#id_profession", label="Sjuksköterska")
     page.fill("#id_workplace", "Karolinska Universitetssjukhuset, Huddinge")
     page.select_option("#id_region", value="stockholm")
     page.check("#id_accept_privacy")

@@ -88,7 +88,7 @@ def test_keyboard_user_skips_to_content_filters_the_catalogue_and_switches_langu
 
 
 def test_keyboard_user_logs_in_and_enrols(live_server, page, small_catalogue):
-    participant = make_participant(profession=small_catalogue["audience"])
+    participant = make_participant()
     course = small_catalogue["courses"][0]
     course.enrolment_questions = [
         (

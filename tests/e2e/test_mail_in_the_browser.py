@@ -41,7 +41,7 @@ def test_an_english_clinician_reads_the_mails_in_english_and_follows_their_butto
     page.fill("#id_email", "sam.taylor@example.se")
     page.fill("#id_first_name", "Sam")
     page.fill("#id_last_name", "Taylor")
-    page.select_option("#id_profession", label="Nurses")
+    page.select_option("#id_profession", label="Nurse")
     page.fill("#id_workplace", "Karolinska University Hospital")
     page.select_option("#id_region", value="stockholm")
     page.check("#id_accept_privacy")

@@ -55,7 +55,7 @@ def test_an_owner_publishes_materials_that_open_for_whom_they_are_meant(
     settings.DOCUMENTS_ROOT = tmp_path / "documents"
     skane = CentreFactory(name="ATMP-centrum Skåne", slug="skane")
     TopicFactory(name="Omvårdnad", slug="nursing-care")
-    nurses = AudienceFactory(name="Sjuksköterskor", slug="nurses")
+    nurses = AudienceFactory(name="Sjuksköterskor", slug="nurses", professions=["nurse"])
     course = create_course(title=COURSE, centres=[skane])
     occasion = OccasionFactory(course=course)
     owner = UserFactory(email="kursansvarig@example.se", is_staff=True)
@@ -68,8 +68,8 @@ def test_an_owner_publishes_materials_that_open_for_whom_they_are_meant(
     recording_file = Document.objects.create(
         title="Föreläsning aferes", collection=collection, file=ContentFile(RECORDING, name="aferes.mp4")
     )
-    clinician = make_participant(profession=nurses, email="klinisk@example.se")
-    participant = make_participant(profession=nurses, email="deltagare@example.se")
+    clinician = make_participant(profession="nurse", email="klinisk@example.se")
+    participant = make_participant(profession="nurse", email="deltagare@example.se")
     EnrolmentFactory(occasion=occasion, user=participant)
 
     # The owner publishes both in their centre's part of the library.

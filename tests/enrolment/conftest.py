@@ -4,12 +4,12 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from accounts.factories import UserFactory
-from courses.factories import AudienceFactory, OccasionFactory, create_course
+from accounts.models import Profession
+from courses.factories import OccasionFactory, create_course
 
 
-def make_participant(profession=None, **fields):
+def make_participant(profession=Profession.NURSE, **fields):
     """A clinician with a verified e-mail and a complete profile: someone who may enrol."""
-    profession = profession or AudienceFactory(name="Sjuksköterskor", slug="nurses")
     fields = {"workplace": "Akademiska sjukhuset", "region": "uppsala", **fields}
     user = UserFactory(profession=profession, **fields)
     user.accept_privacy_notice()

@@ -483,7 +483,7 @@ def test_the_export_rows_are_built_without_a_request():
         "user__email": "o@example.se",
         "user__workplace": "SUS",
         "user__region": "skane",
-        "user__profession__name": "Sjuksköterska",
+        "user__profession": "nurse",
         "occasion__start": dt.datetime(2026, 10, 1, 7, 0, tzinfo=dt.UTC),
         "occasion__end": dt.datetime(2026, 10, 1, 15, 0, tzinfo=dt.UTC),
         "occasion__city": "Lund",

@@ -8,10 +8,12 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from icalendar import Calendar
 
-from courses.factories import AudienceFactory, OccasionFactory, create_course, translate_course, translate_snippet
+from accounts.models import Profession
+from courses.factories import AudienceFactory, OccasionFactory, create_course, translate_course
 from enrolment import services
 from enrolment.factories import EnrolmentFactory
 from enrolment.models import Enrolment
@@ -23,7 +25,9 @@ Status = Enrolment.Status
 
 
 def enrol_url(page, occasion_id):
-    return f"{page.url}occasions/{occasion_id}/enrol/"
+    """The enrolment form of an occasion, in the language of the course page it was reached from."""
+    with translation.override(page.locale.language_code):
+        return reverse("enrol", args=[occasion_id])
 
 
 def text(response):
@@ -75,6 +79,18 @@ def test_anonymous_visitor_is_sent_to_login_and_back(client, course, course_en, 
     location = urlparse(response["Location"])
     assert location.path == f"/{language}/accounts/login/"
     assert parse_qs(location.query)["next"] == [url]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_old_enrolment_address_under_the_course_page_leads_to_the_form(
+    client, course, course_en, occasion, language
+):
+    page = {"sv": course, "en": course_en}[language]
+
+    response = client.get(f"{page.url}occasions/{occasion.pk}/enrol/")
+
+    assert response.status_code == 301
+    assert response["Location"] == enrol_url(page, occasion.pk)
 
 
 def test_enrol_form_shows_the_course_questions(logged_in, course, occasion):
@@ -164,7 +180,7 @@ def test_post_with_the_form_csrf_token_enrols(participant, course, occasion):
 
 def test_another_course_occasion_under_this_course_url_is_not_found(logged_in, site, course, occasion):
     other_occasion = OccasionFactory(course=create_course(site.catalogue["sv"], title="Annan kurs"))
-    url = enrol_url(course, other_occasion.pk)
+    url = f"{course.url}occasions/{other_occasion.pk}/enrol/"  # the old address, under the course page
 
     assert logged_in.get(url).status_code == 404
     assert logged_in.post(url).status_code == 404
@@ -199,7 +215,9 @@ def test_cancelled_occasion_takes_no_enrolments(logged_in, course):
 
 
 def test_ineligible_person_sees_why_before_enrolling(logged_in, course, occasion):
-    course.eligible_professions = [AudienceFactory(name="Läkare", slug="physicians")]
+    course.eligible_professions = [
+        AudienceFactory(name="Läkare", slug="physicians", professions=[Profession.PHYSICIAN])
+    ]
     course.save()
 
     html = text(logged_in.get(enrol_url(course, occasion.pk)))
@@ -229,7 +247,7 @@ def profile_data(profession, **overrides):
     return {
         "first_name": "Anna",
         "last_name": "Svensson",
-        "profession": profession.pk,
+        "profession": profession,
         "workplace": "Karolinska universitetssjukhuset",
         "region": "stockholm",
         "preferred_language": "sv",
@@ -262,14 +280,15 @@ def test_profile_refuses_an_external_next(logged_in, participant):
 
 
 def test_profile_in_english_takes_the_english_profession(logged_in, participant):
-    english = translate_snippet(participant.profession, "en", name="Nurses")
+    form = logged_in.get("/en/accounts/profile/").content.decode()
+    assert re.search(r'<option value="nurse" selected>Nurse</option>', form)
 
-    response = logged_in.post("/en/accounts/profile/", profile_data(english, preferred_language="en"))
+    response = logged_in.post("/en/accounts/profile/", profile_data(Profession.NURSE, preferred_language="en"))
 
     assert response.status_code == 302
     participant.refresh_from_db()
-    # Stored as the entry in the default language, so eligibility rules compare like with like.
-    assert participant.profession.locale.language_code == "sv"
+    # One code in every language, so eligibility rules compare like with like.
+    assert participant.profession == Profession.NURSE
     assert participant.preferred_language == "en"
 
 

@@ -181,7 +181,7 @@ def test_the_account_is_anonymised_and_cannot_log_in(
     user = User.objects.get(pk=rich_person.pk)
     assert user.email.endswith("@anonymised.invalid")
     assert (user.first_name, user.last_name, user.workplace, user.region) == ("", "", "", "")
-    assert user.profession_id is None and user.privacy_accepted_at is None
+    assert user.profession == "" and user.privacy_accepted_at is None
     assert not user.is_active
     assert not user.has_usable_password()
     assert user.calendar_token != token

@@ -53,7 +53,7 @@ def test_the_profile_is_exported(export, rich_person):
     assert (profile["first_name"], profile["last_name"]) == (rich_person.first_name, rich_person.last_name)
     assert profile["workplace"] == WORKPLACE
     assert profile["region"] == "Region Uppsala"
-    assert profile["profession"] == "Sjuksköterskor"
+    assert profile["profession"] == "Sjuksköterska"
     assert profile["privacy_notice_version"] == rich_person.privacy_notice_version
 
 

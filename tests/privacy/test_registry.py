@@ -1,5 +1,6 @@
 """The privacy registry contains everything: every model that points at a person, or keeps an e-mail address,
-has an export and an erase handler in accounts/privacy.py, or is exempt below for a stated reason.
+has an export and an erase handler in the privacy registry (accounts/privacy/, filled by each app's
+privacy.py), or is exempt below for a stated reason.
 
 A new model with a ForeignKey to the user (or an EmailField) fails here until someone decides which.
 """

@@ -25,7 +25,7 @@ from django.utils.html import escape
 from wagtail.models import Collection, Locale, Revision
 
 from accounts.factories import UserFactory
-from accounts.models import User
+from accounts.models import Profession, User
 from atmp.demo_materials import load_materials
 from catalogue import demo_content as content
 from catalogue.models import StandardPage
@@ -116,6 +116,17 @@ def teaching_day(day, days):
     return day
 
 
+# The professions (accounts) each demo audience is for: who may enrol where a course is open to some only.
+AUDIENCE_PROFESSIONS = {
+    "physicians": [Profession.PHYSICIAN],
+    "nurses": [Profession.NURSE],
+    "pharmacists": [Profession.PHARMACIST],
+    "gmp-and-laboratory-staff": [Profession.GMP_STAFF, Profession.BIOMEDICAL_SCIENTIST],
+    "researchers": [Profession.RESEARCHER],
+    "quality-assurance": [Profession.QUALITY_ASSURANCE],
+}
+
+
 class Command(BaseCommand):
     help = "Load realistic demo content in Swedish and English (idempotent). Development only: DEBUG must be on."
 
@@ -202,7 +213,7 @@ class Command(BaseCommand):
     def complete_profiles(self):
         """Give every demo person a complete profile (profession, workplace, region, consent), so they
         can enrol at once; people who already have one are left alone."""
-        professions = list(Audience.objects.filter(locale=self.sv).order_by("pk"))
+        professions = [code for code in Profession.values if code != Profession.OTHER]
         for number, user in enumerate([*self.owners.values(), *self.clinicians]):
             if user.profile_is_complete:
                 continue
@@ -248,7 +259,8 @@ class Command(BaseCommand):
             (AudienceFactory, content.AUDIENCES, self.audiences),
         ):
             for slug, sv_name, en_name in rows:
-                entry = model_factory(slug=slug, locale=self.sv, name=sv_name)
+                extra = {"professions": AUDIENCE_PROFESSIONS[slug]} if model_factory is AudienceFactory else {}
+                entry = model_factory(slug=slug, locale=self.sv, name=sv_name, **extra)
                 translate_snippet(entry, self.en, name=en_name)
                 found[slug] = entry
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from courses.site import network_name, sender_address
+from accounts.site import network_name, sender_address
 
 PRODID = "-//ATMP-centres Sweden//ATMP Courses//SV"
 

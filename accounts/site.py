@@ -3,7 +3,8 @@
 Links in e-mails, certificates (printed, so never reprintable with a wrong address), feeds, JSON-LD and the API
 come from the Wagtail `Site` that serves the request, or from the default `Site` when there is no request (a
 Celery task). `make run` and `manage.py setup_site` keep the default Site's hostname and port in step with
-BASE_URL (catalogue.setup.follow_base_url), so there is nothing else to configure.
+BASE_URL (catalogue.setup.follow_base_url), so there is nothing else to configure. It lives in the bottom layer
+because every app sends or links: the account e-mails first.
 """
 
 from email.utils import formataddr, parseaddr

@@ -1,0 +1,209 @@
+"""The enrolment app's personal data, in accounts' privacy registry: enrolments (with their answers and
+events), the outbox's messages and certificates of attendance.
+
+Deleting an account first cancels the person's upcoming enrolments through the normal rules (the seats go
+to the waiting list); retention erases answers once the occasions are long over.
+"""
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+
+from accounts.privacy import Handler, iso, months_before, register
+from courses.blocks import CHOICE_KINDS
+from courses.models import CoursePage
+
+from . import certificates, services
+from .access import course_pages_in_language
+from .models import Certificate, Enrolment, EnrolmentEvent, OutboxMessage
+
+
+def _question_kinds(course, cache):
+    """{question block id: kind} over every language version of the course (ids are kept in translations)."""
+    if course.translation_key not in cache:
+        kinds = {}
+        for page in CoursePage.objects.filter(translation_key=course.translation_key):
+            for block in page.enrolment_questions:
+                kinds[block.id] = block.value["kind"]
+        cache[course.translation_key] = kinds
+    return cache[course.translation_key]
+
+
+def _upcoming(user, now):
+    return Enrolment.objects.filter(user=user, occasion__end__gt=now).active()
+
+
+@register
+class EnrolmentHandler(Handler):
+    model = "enrolment.Enrolment"
+    key = "enrolments"
+    erase_order = 10
+
+    def export(self, user):
+        enrolments = list(
+            Enrolment.objects.filter(user=user)
+            .select_related("occasion", "occasion__course")
+            .prefetch_related("events")
+            .order_by("pk")
+        )
+        pages = course_pages_in_language([e.occasion.course for e in enrolments], user.preferred_language)
+        return [
+            {
+                "id": enrolment.pk,
+                "course": pages.get(enrolment.occasion.course.translation_key, enrolment.occasion.course).title,
+                "occasion": {
+                    "start": iso(enrolment.occasion.start),
+                    "end": iso(enrolment.occasion.end),
+                    "place": enrolment.occasion.place,
+                },
+                "status": enrolment.status,
+                "status_label": enrolment.get_status_display(),
+                "enrolled_at": iso(enrolment.created_at),
+                "updated_at": iso(enrolment.updated_at),
+                "offer_expires_at": iso(enrolment.offer_expires_at),
+                "answers": list(enrolment.answers.values()),
+                "message_from_organiser": enrolment.message,
+                "events": [{"kind": event.kind, "at": iso(event.created_at)} for event in enrolment.events.all()],
+            }
+            for enrolment in enrolments
+        ]
+
+    def erase(self, erasure):
+        # Kept, with their occasion and status, for the statistics; what the person wrote or was told goes.
+        Enrolment.objects.filter(user=erasure.user).update(answers={}, message="")
+        for event in EnrolmentEvent.objects.filter(enrolment__user=erasure.user).exclude(data={}):
+            scrubbed = erasure.scrub(event.data)
+            if scrubbed != event.data:
+                EnrolmentEvent.objects.filter(pk=event.pk).update(data=scrubbed)
+
+    def release(self, user, now):
+        """Cancel the person's active enrolments on occasions not yet over, through the normal rules: the seats
+        go to the waiting list and organisers hear of it as for any cancellation. Enrolments on occasions that
+        have ended stay as they are (attendance history, not seats)."""
+        for enrolment_id in list(_upcoming(user, now).order_by("occasion_id", "pk").values_list("pk", flat=True)):
+            try:
+                services.cancel(enrolment_id, user, as_organiser=True, now=now)
+            except services.EnrolmentError:
+                continue  # no longer active (an organiser or an offer expiry got there first)
+
+    def released_by_erasure(self, user, language_code, now):
+        """The active enrolments that deleting the account would cancel, each with its course `page` in the
+        given language."""
+        enrolments = list(
+            _upcoming(user, now).select_related("occasion", "occasion__course").order_by("occasion__start")
+        )
+        pages = course_pages_in_language([e.occasion.course for e in enrolments], language_code)
+        for enrolment in enrolments:
+            enrolment.page = pages.get(enrolment.occasion.course.translation_key, enrolment.occasion.course)
+        return enrolments
+
+    def in_use_after(self, cutoff):
+        # An enrolment on an occasion that ends after the cutoff keeps the account.
+        return Exists(Enrolment.objects.filter(user=OuterRef("pk"), occasion__end__gte=cutoff))
+
+    def expire(self, now):
+        """Enrolments older than PRIVACY_RETENTION_MONTHS lose their answers and the organiser's message;
+        free-text answers (anything not picked from the organiser's options) go after
+        PRIVACY_ANSWERS_RETENTION_MONTHS. The enrolments themselves stay (occasion and status), so the counts
+        per occasion and status remain."""
+        cutoff = months_before(now, settings.PRIVACY_RETENTION_MONTHS)
+        answers_cutoff = months_before(now, settings.PRIVACY_ANSWERS_RETENTION_MONTHS)
+
+        expired = Enrolment.objects.filter(occasion__end__lt=cutoff).exclude(answers={}, message="")
+        enrolments = expired.update(answers={}, message="")
+
+        free_text = 0
+        kinds_cache = {}
+        recent_answers = (
+            Enrolment.objects.filter(occasion__end__lt=answers_cutoff)
+            .exclude(answers={})
+            .select_related("occasion__course")
+            .order_by("pk")
+        )
+        for enrolment in recent_answers.iterator(chunk_size=500):
+            kinds = _question_kinds(enrolment.occasion.course, kinds_cache)
+            kept = {
+                block_id: answer
+                for block_id, answer in enrolment.answers.items()
+                if kinds.get(block_id) in CHOICE_KINDS
+            }
+            if kept != enrolment.answers:
+                Enrolment.objects.filter(pk=enrolment.pk).update(answers=kept)
+                free_text += 1
+        return {"enrolments": enrolments, "free_text_answers": free_text}
+
+    def logged_objects(self, user):
+        return Enrolment, Enrolment.objects.filter(user=user).values_list("pk", flat=True), "enrolment"
+
+
+@register
+class OutboxHandler(Handler):
+    model = "enrolment.OutboxMessage"
+    key = "messages"
+    erase_order = 20
+
+    @staticmethod
+    def _rows(user, emails):
+        by_address = Q()
+        for email in emails:
+            by_address |= Q(email__iexact=email)
+        return OutboxMessage.objects.filter(Q(user=user) | by_address)
+
+    def export(self, user):
+        return [
+            {
+                "kind": message.kind,
+                "kind_label": message.get_kind_display(),
+                "email": message.email,
+                "language": message.language,
+                "status": message.status,
+                "queued_at": iso(message.created_at),
+                "sent_at": iso(message.sent_at),
+                "enrolment": message.enrolment_id,
+            }
+            for message in self._rows(user, {user.email}).order_by("pk")
+        ]
+
+    def erase(self, erasure):
+        Status = OutboxMessage.Status
+        for message in self._rows(erasure.user, erasure.emails):
+            fields = {
+                "email": erasure.anonymous_email,
+                "data": erasure.scrub(message.data),
+                "last_error": erasure.scrub(message.last_error),
+            }
+            if message.status == Status.QUEUED:
+                # Nobody is left to read it (the cancellation notices of the deletion itself among them).
+                fields.update(status=Status.FAILED, last_error="Not sent: the recipient's personal data was erased.")
+            OutboxMessage.objects.filter(pk=message.pk).update(**fields)
+
+
+@register
+class CertificateHandler(Handler):
+    """Certificates stay verifiable for whoever holds one (the issue's "issued certificates' verification
+    remain"); what goes is the name on the snapshot, so the verification page says the name was removed."""
+
+    model = "enrolment.Certificate"
+    key = "certificates"
+    erase_order = 15
+
+    def export(self, user):
+        language = user.preferred_language
+        return [
+            {
+                "code": certificate.display_code,
+                "issued_at": iso(certificate.issued_at),
+                "enrolment": certificate.enrolment_id,
+                "participant_name": certificate.participant_name,
+                "course": certificate.course_title(language),
+                "occasion": {"start": iso(certificate.occasion_start), "end": iso(certificate.occasion_end)},
+                "centres": certificate.centres(language),
+                "cpd_hours": certificate.cpd_hours,
+                "verification_url": certificates.verification_url(certificate, language),
+            }
+            for certificate in Certificate.objects.filter(enrolment__user=user).order_by("pk")
+        ]
+
+    def erase(self, erasure):
+        Certificate.objects.filter(enrolment__user=erasure.user).exclude(participant_name="").update(
+            participant_name=""
+        )
