@@ -196,16 +196,25 @@ class CentreTeam(models.Model):
         return f"{self.centre} – {self.get_role_display()}"
 
 
-def profession_among(profession, audiences):
+def audiences_naming(profession):
+    """The translation keys of the audiences (in any language version) that name `profession`: one query."""
+    if not profession:
+        return set()
+    return {
+        audience.translation_key
+        for audience in Audience.objects.only("translation_key", "professions")
+        if profession in audience.professions
+    }
+
+
+def profession_among(profession, audiences, naming=None):
     """Whether a person's profession (accounts' code, e.g. "nurse") is one the `audiences` name.
 
-    The one rule for courses open to certain professions and materials for certain audiences. The audiences
-    name the professions they are for; any language version of an audience may say it.
+    The one rule for courses open to certain professions and materials for certain audiences. `naming` is
+    `audiences_naming(profession)` when the caller asks about many lists at once (a listing of materials).
     """
-    if not profession:
-        return False
-    keys = {audience.translation_key for audience in audiences}
-    return any(profession in audience.professions for audience in Audience.objects.filter(translation_key__in=keys))
+    naming = audiences_naming(profession) if naming is None else naming
+    return any(audience.translation_key in naming for audience in audiences)
 
 
 def localized(objects):

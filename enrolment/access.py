@@ -17,7 +17,7 @@ from wagtail.permissions import policy_registry
 from accounts.models import User
 from courses.formatting import format_datetime
 from courses.library import MaterialAccess, MaterialDecision, MaterialPage
-from courses.models import CentrePage, CentreTeam, CoursePage, Occasion, profession_among
+from courses.models import CentrePage, CentreTeam, CoursePage, Occasion, audiences_naming, profession_among
 
 from .models import Enrolment
 
@@ -149,6 +149,10 @@ class MaterialAccessChecker:
         return set(centre_ids_for(self.user, MANAGE))
 
     @cached_property
+    def audiences_naming_profession(self):
+        return audiences_naming(self.user.profession) if self.known else set()
+
+    @cached_property
     def course_keys(self):
         """The courses whose materials the person may open: where they took part, and where they organise."""
         if not self.known:
@@ -188,7 +192,7 @@ class MaterialAccessChecker:
     def _decide_for_audiences(self, material):
         professions = ", ".join(audience.name for audience in material.localized_audiences)
         profession = self.user.profession if self.known else None
-        if profession_among(profession, material.audiences.all()):
+        if profession_among(profession, material.audiences.all(), naming=self.audiences_naming_profession):
             return MaterialDecision(True)
         reason = _("This material is for these professions: %(professions)s.") % {"professions": professions}
         if not self.known:
