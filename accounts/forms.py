@@ -6,6 +6,7 @@ from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.language import active_language
 from courses.models import Audience
 
 from .models import User
@@ -83,9 +84,7 @@ class SignupProfileForm(ProfileFieldsMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.utils import translation
-
-        self.fields["preferred_language"].initial = (translation.get_language() or "sv")[:2]
+        self.fields["preferred_language"].initial = active_language()
 
     def signup(self, request, user):
         self.apply_to(user)

@@ -21,12 +21,12 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
@@ -43,7 +43,9 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from accounts.language import active_language
 from accounts.regions import REGIONS
+from courses.centres import courses_under_centres
 from courses.models import Centre, CoursePage, Occasion
 
 from . import access, services
@@ -165,7 +167,7 @@ class ParticipantFilterSet(WagtailFilterSet):
         )
 
     def filter_centre(self, queryset, name, centre):
-        return queryset.filter(occasion__course__in=access.courses_of_centres([centre.pk]))
+        return queryset.filter(occasion__course__in=courses_under_centres([centre.pk]))
 
     def filter_course(self, queryset, name, course):
         return queryset.filter(occasion__course__translation_key=course.translation_key)
@@ -193,7 +195,7 @@ class ExportContext:
 
     @classmethod
     def current(cls):
-        return cls(translation.get_language(), timezone.get_current_timezone())
+        return cls(active_language(), timezone.get_current_timezone())
 
     def local(self, moment):
         return moment.astimezone(self.zone).replace(tzinfo=None)  # spreadsheets have no time zones
@@ -288,24 +290,11 @@ class ExportColumnsForm(forms.Form):
     )
 
 
-def with_waiting_numbers(queryset):
-    """Annotate each waiting enrolment with its place in line (1 = next to get a seat)."""
-    ahead = (
-        Enrolment.objects.filter(occasion=OuterRef("occasion"), status=Status.WAITING, pk__lte=OuterRef("pk"))
-        .values("occasion")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return queryset.annotate(
-        waiting_number=Case(When(status=Status.WAITING, then=Subquery(ahead)), output_field=IntegerField())
-    )
-
-
 def participants_for(user):
     """The enrolments a user may see: those of their centres' occasions (every one for network admins)."""
     enrolments = Enrolment.objects.filter(occasion__in=access.occasions_for(user))
     return (
-        with_waiting_numbers(enrolments)
+        enrolments.with_waiting_numbers()
         .annotate(course_title=F("occasion__course__title"))
         .select_related("user", "user__profession", "occasion", "occasion__course")
     )

@@ -3,9 +3,10 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import translation
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
+from accounts.language import active_language
+from catalogue.models import CatalogueIndexPage
 from courses import formatting
 
 register = template.Library()
@@ -29,7 +30,7 @@ def language_links(context):
     request = context.get("request")
     if request is None:
         return []
-    current = translation.get_language()
+    current = active_language()
     page = context.get("page")
     query = request.GET.urlencode()
     links = []
@@ -48,6 +49,33 @@ def language_links(context):
             exists = True
         links.append({"code": code, "name": name, "url": url, "current": code == current, "exists": exists})
     return links
+
+
+def _site_urls(request):
+    """The home and catalogue pages' addresses in the active language, looked up once per request."""
+    language = active_language()
+    found = getattr(request, "_site_urls", {})
+    if language not in found:
+        site = Site.find_for_request(request)
+        home = site.root_page.localized if site else None
+        home_url = (home.get_url(request) if home else None) or f"/{language}/"
+        catalogue = CatalogueIndexPage.for_language(language)
+        catalogue_url = (catalogue.get_url(request) if catalogue else None) or home_url
+        found[language] = {"home": home_url, "catalogue": catalogue_url}
+        request._site_urls = found
+    return found[language]
+
+
+@register.simple_tag(takes_context=True)
+def home_url(context):
+    """The home page in the active language."""
+    return _site_urls(context["request"])["home"]
+
+
+@register.simple_tag(takes_context=True)
+def catalogue_url(context):
+    """The course catalogue in the active language (the home page while there is none)."""
+    return _site_urls(context["request"])["catalogue"]
 
 
 @register.simple_tag(takes_context=True)
