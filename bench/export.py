@@ -171,7 +171,7 @@ def main():
             rss_xlsx = worker_rss_kib(server)
             tracebacks = server.server_errors()
 
-        from enrolment.admin_views import DEFAULT_COLUMNS
+        from enrolment.organisers.exports import DEFAULT_COLUMNS
 
         rows, columns = args.rows, len(DEFAULT_COLUMNS)
         print()

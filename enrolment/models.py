@@ -112,25 +112,50 @@ class Enrolment(models.Model):
         return Enrolment.objects.filter(pk=self.pk).with_waiting_numbers().values_list("waiting_number", flat=True)[0]
 
 
+class Kind(models.TextChoices):
+    """What happened to an enrolment, and so the message it sends: an event of each of the first ten kinds
+    (EVENT_KINDS) sends the person the message of the same kind; the last five are messages no event causes."""
+
+    CONFIRMED = "confirmed", _("Enrolment confirmed")
+    PENDING = "pending", _("Enrolment awaiting approval")
+    WAITLISTED = "waitlisted", _("Put on the waiting list")
+    PROMOTED = "promoted", _("Promoted from the waiting list")
+    OFFERED = "offered", _("Offered a seat")
+    OFFER_EXPIRED = "offer_expired", _("Offer expired")
+    REJECTED = "rejected", _("Enrolment not approved")
+    CANCELLED = "cancelled", _("Enrolment cancelled")
+    OCCASION_CHANGED = "occasion_changed", _("Occasion changed")
+    OCCASION_CANCELLED = "occasion_cancelled", _("Occasion cancelled")
+    REMINDER = "reminder", _("Reminder")
+    FOLLOW_UP = "follow_up", _("Follow-up after the occasion")
+    ORGANISER_NOTICE = "organiser_notice", _("Notice to the course owner")
+    ORGANISER_DIGEST = "organiser_digest", _("Daily digest to the course owner")
+    ORGANISER_MESSAGE = "organiser_message", _("Message from the course owner")
+
+
+EVENT_KINDS = [
+    Kind.CONFIRMED,
+    Kind.PENDING,
+    Kind.WAITLISTED,
+    Kind.PROMOTED,
+    Kind.OFFERED,
+    Kind.OFFER_EXPIRED,
+    Kind.REJECTED,
+    Kind.CANCELLED,
+    Kind.OCCASION_CHANGED,
+    Kind.OCCASION_CANCELLED,
+]
+
+
 class EnrolmentEvent(models.Model):
     """Something a person or organiser should hear about, written in the same transaction as the change.
 
     The notification pipeline turns these into messages after commit; `kind` names the message.
     """
 
-    class Kind(models.TextChoices):
-        CONFIRMED = "confirmed", _("Enrolment confirmed")
-        PENDING = "pending", _("Enrolment awaiting approval")
-        WAITLISTED = "waitlisted", _("Put on the waiting list")
-        PROMOTED = "promoted", _("Promoted from the waiting list")
-        OFFERED = "offered", _("Offered a seat")
-        OFFER_EXPIRED = "offer_expired", _("Offer expired")
-        REJECTED = "rejected", _("Enrolment not approved")
-        CANCELLED = "cancelled", _("Enrolment cancelled")
-        OCCASION_CHANGED = "occasion_changed", _("Occasion changed")
-        OCCASION_CANCELLED = "occasion_cancelled", _("Occasion cancelled")
+    Kind = Kind
 
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=[(kind.value, kind.label) for kind in EVENT_KINDS])
     occasion = models.ForeignKey("courses.Occasion", on_delete=models.CASCADE, related_name="events")
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
     data = models.JSONField(default=dict, blank=True)
@@ -170,22 +195,7 @@ class OutboxMessage(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    class Kind(models.TextChoices):
-        CONFIRMED = "confirmed", _("Enrolment confirmed")
-        PENDING = "pending", _("Enrolment awaiting approval")
-        WAITLISTED = "waitlisted", _("Put on the waiting list")
-        PROMOTED = "promoted", _("Promoted from the waiting list")
-        OFFERED = "offered", _("Offered a seat")
-        OFFER_EXPIRED = "offer_expired", _("Offer expired")
-        REJECTED = "rejected", _("Enrolment not approved")
-        CANCELLED = "cancelled", _("Cancellation confirmed")
-        OCCASION_CHANGED = "occasion_changed", _("Occasion changed")
-        OCCASION_CANCELLED = "occasion_cancelled", _("Occasion cancelled")
-        REMINDER = "reminder", _("Reminder")
-        FOLLOW_UP = "follow_up", _("Follow-up after the occasion")
-        ORGANISER_NOTICE = "organiser_notice", _("Notice to the course owner")
-        ORGANISER_DIGEST = "organiser_digest", _("Daily digest to the course owner")
-        ORGANISER_MESSAGE = "organiser_message", _("Message from the course owner")
+    Kind = Kind
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

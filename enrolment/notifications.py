@@ -12,6 +12,7 @@ crash. Reminders are found by a periodic job from the database, never scheduled 
 import datetime as dt
 import logging
 import smtplib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -20,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from catalogue.ical import occasion_calendar
@@ -27,26 +29,11 @@ from courses import formatting
 from courses.models import CoursePage, OrganiserNotices
 from courses.site import absolute_url, sender, site_root_url
 
-from .models import Enrolment, EnrolmentEvent, OutboxMessage
+from .models import Enrolment, EnrolmentEvent, Kind, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-Kind = OutboxMessage.Kind
 MessageStatus = OutboxMessage.Status
-
-# Which message an event causes for the person it concerns.
-EVENT_MESSAGES = {
-    EnrolmentEvent.Kind.CONFIRMED: Kind.CONFIRMED,
-    EnrolmentEvent.Kind.PENDING: Kind.PENDING,
-    EnrolmentEvent.Kind.WAITLISTED: Kind.WAITLISTED,
-    EnrolmentEvent.Kind.PROMOTED: Kind.PROMOTED,
-    EnrolmentEvent.Kind.OFFERED: Kind.OFFERED,
-    EnrolmentEvent.Kind.OFFER_EXPIRED: Kind.OFFER_EXPIRED,
-    EnrolmentEvent.Kind.REJECTED: Kind.REJECTED,
-    EnrolmentEvent.Kind.CANCELLED: Kind.CANCELLED,
-    EnrolmentEvent.Kind.OCCASION_CHANGED: Kind.OCCASION_CHANGED,
-    EnrolmentEvent.Kind.OCCASION_CANCELLED: Kind.OCCASION_CANCELLED,
-}
 
 # Messages that carry a calendar invitation, and with which iTIP method.
 CALENDAR_METHODS = {
@@ -106,8 +93,9 @@ def _queue(key, kind, enrolment, *, event=None, data=None, new_key=False):
 
 def queue_for_event(event):
     """The messages an enrolment event causes. Called in the transaction that wrote the event."""
-    kind = EVENT_MESSAGES.get(event.kind)
-    if kind is None or event.enrolment_id is None:
+    # Every event sends the person the message of its own kind (one Kind names both).
+    kind = Kind(event.kind)
+    if event.enrolment_id is None:
         return None
     enrolment = event.enrolment
     sequence = event.data.get("sequence", "")
@@ -210,122 +198,288 @@ def enqueue(message_id):
 # --- Rendering -----------------------------------------------------------------------------------------
 
 
-def message_content(message):
-    """Subject, paragraphs and an optional call to action, in the active language."""
-    enrolment = message.enrolment
-    occasion = message.occasion
-    course = occasion.course.in_language(message.language)
-    when = formatting.format_period(occasion.start, occasion.end)
-    values = {"course": course.title, "when": when, "place": occasion.place}
-    detail_url = absolute_url(reverse("enrolment_detail", args=[enrolment.pk])) if enrolment else None
-    button = (_("See your enrolment"), detail_url) if detail_url else None
-    deadline = formatting.format_datetime(occasion.cancellation_deadline_at)
+def participant_list_url(occasion, event=None):
+    """The organisers' participant list filtered to `occasion`, and to those awaiting approval when the notice
+    is about someone who waits for it (the owner opens the mail to decide)."""
+    query = {"occasion": occasion.pk}
+    if event is not None and event.kind == EnrolmentEvent.Kind.PENDING:
+        query["status"] = Enrolment.Status.PENDING
+    return f"{reverse('enrolments:index')}?{urlencode(query)}"
 
-    if message.kind == Kind.CONFIRMED:
-        subject = _("Enrolment confirmed: %(course)s") % values
-        paragraphs = [
-            _("You have a seat at %(course)s, %(when)s, %(place)s.") % values,
+
+@dataclass
+class Content:
+    """What one message says: its subject, its paragraphs and a call to action (label, URL) or None."""
+
+    subject: str
+    paragraphs: list
+    button: tuple | None = None
+
+
+@dataclass(frozen=True)
+class About:
+    """What every message's text draws on, looked up once per message (in the recipient's language)."""
+
+    message: OutboxMessage
+    enrolment: Enrolment | None
+    occasion: object
+    course: CoursePage
+    values: dict  # course, when, place: for the texts' placeholders
+    detail_url: str | None  # the person's own enrolment page
+
+    @classmethod
+    def of(cls, message):
+        occasion = message.occasion
+        course = occasion.course.in_language(message.language)
+        when = formatting.format_period(occasion.start, occasion.end)
+        enrolment = message.enrolment
+        detail_url = absolute_url(reverse("enrolment_detail", args=[enrolment.pk])) if enrolment else None
+        values = {"course": course.title, "when": when, "place": occasion.place}
+        return cls(message, enrolment, occasion, course, values, detail_url)
+
+    @property
+    def see_enrolment(self):
+        return (_("See your enrolment"), self.detail_url) if self.detail_url else None
+
+    @property
+    def deadline(self):
+        return formatting.format_datetime(self.occasion.cancellation_deadline_at)
+
+    def owner_message(self, text):
+        """The course owner's own words, if any, as a paragraph."""
+        return [_("Message from the course owner: %(message)s") % {"message": text}] if text else []
+
+
+# kind -> function(About) -> Content: one entry per kind of message (a test checks every Kind has one).
+CONTENT = {}
+
+
+def content_of(kind):
+    def register(function):
+        CONTENT[kind] = function
+        return function
+
+    return register
+
+
+@content_of(Kind.CONFIRMED)
+def _confirmed(about):
+    return Content(
+        _("Enrolment confirmed: %(course)s") % about.values,
+        [
+            _("You have a seat at %(course)s, %(when)s, %(place)s.") % about.values,
             _("The attached calendar invitation keeps itself up to date if the time or place changes."),
             _("If you cannot come, cancel by %(deadline)s so someone on the waiting list gets your seat.")
-            % {"deadline": deadline},
-        ]
-    elif message.kind == Kind.PENDING:
-        subject = _("Enrolment received: %(course)s") % values
-        paragraphs = [
-            _("We have received your enrolment in %(course)s, %(when)s.") % values,
+            % {"deadline": about.deadline},
+        ],
+        about.see_enrolment,
+    )
+
+
+@content_of(Kind.PENDING)
+def _pending(about):
+    return Content(
+        _("Enrolment received: %(course)s") % about.values,
+        [
+            _("We have received your enrolment in %(course)s, %(when)s.") % about.values,
             _("The course owner approves enrolments; you will get an e-mail when they have decided."),
-        ]
-    elif message.kind == Kind.WAITLISTED:
-        subject = _("You are on the waiting list: %(course)s") % values
-        position = enrolment.waiting_position if enrolment else None
-        paragraphs = [
-            _("%(course)s, %(when)s, is full, so you are on the waiting list.") % values,
+        ],
+        about.see_enrolment,
+    )
+
+
+@content_of(Kind.WAITLISTED)
+def _waitlisted(about):
+    position = about.enrolment.waiting_position if about.enrolment else None
+    return Content(
+        _("You are on the waiting list: %(course)s") % about.values,
+        [
+            _("%(course)s, %(when)s, is full, so you are on the waiting list.") % about.values,
             _("You are number %(position)s in line. Seats go to the waiting list in the order people joined.")
             % {"position": position or "–"},
-        ]
-    elif message.kind == Kind.PROMOTED:
-        subject = _("You have a seat: %(course)s") % values
-        paragraphs = [
-            _("A seat has become free and it is yours: %(course)s, %(when)s, %(place)s.") % values,
-            _("If you cannot come, cancel by %(deadline)s so the next person gets the seat.") % {"deadline": deadline},
-        ]
-    elif message.kind == Kind.OFFERED:
-        subject = _("A seat is offered to you: %(course)s") % values
-        expires = formatting.format_datetime(enrolment.offer_expires_at) if enrolment.offer_expires_at else when
-        paragraphs = [
-            _("A seat has become free at %(course)s, %(when)s.") % values,
+        ],
+        about.see_enrolment,
+    )
+
+
+@content_of(Kind.PROMOTED)
+def _promoted(about):
+    return Content(
+        _("You have a seat: %(course)s") % about.values,
+        [
+            _("A seat has become free and it is yours: %(course)s, %(when)s, %(place)s.") % about.values,
+            _("If you cannot come, cancel by %(deadline)s so the next person gets the seat.")
+            % {"deadline": about.deadline},
+        ],
+        about.see_enrolment,
+    )
+
+
+@content_of(Kind.OFFERED)
+def _offered(about):
+    enrolment = about.enrolment
+    expires = (
+        formatting.format_datetime(enrolment.offer_expires_at) if enrolment.offer_expires_at else about.values["when"]
+    )
+    return Content(
+        _("A seat is offered to you: %(course)s") % about.values,
+        [
+            _("A seat has become free at %(course)s, %(when)s.") % about.values,
             _("Accept it before %(expires)s; after that it goes to the next person in line.") % {"expires": expires},
-        ]
-        button = (_("Accept the seat"), detail_url)
-    elif message.kind == Kind.OFFER_EXPIRED:
-        subject = _("The offered seat has passed on: %(course)s") % values
-        paragraphs = [_("The seat offered to you at %(course)s was not accepted in time and has passed on.") % values]
-    elif message.kind == Kind.REJECTED:
-        subject = _("Enrolment not approved: %(course)s") % values
-        paragraphs = [_("Your enrolment in %(course)s, %(when)s, was not approved.") % values]
-        if enrolment.message:
-            paragraphs.append(_("Message from the course owner: %(message)s") % {"message": enrolment.message})
-    elif message.kind == Kind.CANCELLED:
-        subject = _("Cancellation confirmed: %(course)s") % values
-        paragraphs = [_("Your enrolment in %(course)s, %(when)s, is cancelled.") % values]
-        if enrolment.message:
-            paragraphs.append(_("Message from the course owner: %(message)s") % {"message": enrolment.message})
-    elif message.kind == Kind.OCCASION_CHANGED:
-        subject = _("Changed time or place: %(course)s") % values
-        paragraphs = [
-            _("%(course)s has a new time or place: %(when)s, %(place)s.") % values,
+        ],
+        (_("Accept the seat"), about.detail_url),
+    )
+
+
+@content_of(Kind.OFFER_EXPIRED)
+def _offer_expired(about):
+    return Content(
+        _("The offered seat has passed on: %(course)s") % about.values,
+        [_("The seat offered to you at %(course)s was not accepted in time and has passed on.") % about.values],
+        about.see_enrolment,
+    )
+
+
+@content_of(Kind.REJECTED)
+def _rejected(about):
+    return Content(
+        _("Enrolment not approved: %(course)s") % about.values,
+        [
+            _("Your enrolment in %(course)s, %(when)s, was not approved.") % about.values,
+            *about.owner_message(about.enrolment.message),
+        ],
+        about.see_enrolment,
+    )
+
+
+@content_of(Kind.CANCELLED)
+def _cancelled(about):
+    return Content(
+        _("Cancellation confirmed: %(course)s") % about.values,
+        [
+            _("Your enrolment in %(course)s, %(when)s, is cancelled.") % about.values,
+            *about.owner_message(about.enrolment.message),
+        ],
+        about.see_enrolment,
+    )
+
+
+@content_of(Kind.OCCASION_CHANGED)
+def _occasion_changed(about):
+    return Content(
+        _("Changed time or place: %(course)s") % about.values,
+        [
+            _("%(course)s has a new time or place: %(when)s, %(place)s.") % about.values,
             _("The attached calendar invitation updates the event in your calendar."),
-        ]
-    elif message.kind == Kind.OCCASION_CANCELLED:
-        subject = _("Cancelled: %(course)s") % values
-        paragraphs = [
+        ],
+        about.see_enrolment,
+    )
+
+
+@content_of(Kind.OCCASION_CANCELLED)
+def _occasion_cancelled(about):
+    event = about.message.event
+    return Content(
+        _("Cancelled: %(course)s") % about.values,
+        [
             _("%(course)s, %(when)s, has been cancelled by the organiser. We are sorry for the inconvenience.")
-            % values,
-        ]
-        if reason := (message.event.data.get("reason") if message.event else ""):
-            paragraphs.append(_("Message from the course owner: %(message)s") % {"message": reason})
-    elif message.kind == Kind.REMINDER:
-        subject = _("Reminder: %(course)s, %(when)s") % values
-        paragraphs = [_("Welcome to %(course)s, %(when)s, %(place)s.") % values]
-        if occasion.online_link:
-            paragraphs.append(_("Join online: %(link)s") % {"link": occasion.online_link})
-        paragraphs.append(_("If you cannot come, please cancel so someone else gets your seat."))
-    elif message.kind == Kind.ORGANISER_NOTICE:
-        event = message.event
-        values["person"] = _person_line(enrolment)
-        values["status"] = event.get_kind_display() if event else enrolment.get_status_display()
-        subject = _("%(status)s: %(course)s") % values
-        paragraphs = [
+            % about.values,
+            *about.owner_message(event.data.get("reason") if event else ""),
+        ],
+        about.see_enrolment,
+    )
+
+
+@content_of(Kind.REMINDER)
+def _reminder(about):
+    link = about.occasion.online_link
+    return Content(
+        _("Reminder: %(course)s, %(when)s") % about.values,
+        [
+            _("Welcome to %(course)s, %(when)s, %(place)s.") % about.values,
+            *([_("Join online: %(link)s") % {"link": link}] if link else []),
+            _("If you cannot come, please cancel so someone else gets your seat."),
+        ],
+        about.see_enrolment,
+    )
+
+
+@content_of(Kind.ORGANISER_NOTICE)
+def _organiser_notice(about):
+    event, enrolment, occasion = about.message.event, about.enrolment, about.occasion
+    values = {
+        **about.values,
+        "person": _person_line(enrolment),
+        "status": event.get_kind_display() if event else enrolment.get_status_display(),
+    }
+    return Content(
+        _("%(status)s: %(course)s") % values,
+        [
             _("%(person)s – %(status)s.") % values,
             _("Occasion: %(when)s, %(place)s.") % values,
             _("Seats taken: %(taken)s of %(capacity)s.")
             % {"taken": occasion._seats_taken, "capacity": occasion.capacity or "–"},
-        ]
-        button = (_("Enrolments in the admin"), absolute_url(reverse("enrolments:index")))
-    elif message.kind == Kind.ORGANISER_DIGEST:
-        subject = _("Enrolments and cancellations, last 24 hours: %(course)s") % values
-        events = EnrolmentEvent.objects.filter(pk__in=message.data.get("events", [])).select_related(
-            "occasion", "enrolment__user__profession"
-        )
-        paragraphs = [
+        ],
+        (_("Enrolments in the admin"), absolute_url(participant_list_url(occasion, event))),
+    )
+
+
+@content_of(Kind.ORGANISER_DIGEST)
+def _organiser_digest(about):
+    events = EnrolmentEvent.objects.filter(pk__in=about.message.data.get("events", [])).select_related(
+        "occasion", "enrolment__user__profession"
+    )
+    # A digest covers the course's occasions: the list filtered to the course.
+    digest_list = f"{reverse('enrolments:index')}?{urlencode({'course': about.occasion.course_id})}"
+    return Content(
+        _("Enrolments and cancellations, last 24 hours: %(course)s") % about.values,
+        [
             f"{formatting.format_datetime(event.created_at)}: {_person_line(event.enrolment)} – "
             f"{event.get_kind_display()} ({formatting.format_date(event.occasion.start)})"
             for event in events
-        ]
-        button = (_("Enrolments in the admin"), absolute_url(reverse("enrolments:index")))
-    elif message.kind == Kind.ORGANISER_MESSAGE:
-        # The organiser's own words, as written; the course and date say what it is about.
-        subject = f"{message.data.get('subject', '')} – {course.title}"
-        paragraphs = [_("About %(course)s, %(when)s, %(place)s:") % values]
-        paragraphs += [part.strip() for part in message.data.get("body", "").split("\n\n") if part.strip()]
-    else:  # FOLLOW_UP
-        subject = _("Thank you for taking part: %(course)s") % values
-        paragraphs = [_("Thank you for taking part in %(course)s.") % values]
-        if course.evaluation_url:
-            paragraphs.append(_("Please tell us what you thought: %(link)s") % {"link": course.evaluation_url})
-        paragraphs.append(_("Course materials and your certificate of attendance are under My courses."))
-        button = (_("My courses"), absolute_url(reverse("my_courses")))
-    return {"subject": subject, "paragraphs": paragraphs, "button": button, "course": course}
+        ],
+        (_("Enrolments in the admin"), absolute_url(digest_list)),
+    )
+
+
+@content_of(Kind.ORGANISER_MESSAGE)
+def _organiser_message_content(about):
+    # The organiser's own words, as written; the course and date say what it is about.
+    data = about.message.data
+    return Content(
+        f"{data.get('subject', '')} – {about.course.title}",
+        [
+            _("About %(course)s, %(when)s, %(place)s:") % about.values,
+            *[part.strip() for part in data.get("body", "").split("\n\n") if part.strip()],
+        ],
+        about.see_enrolment,
+    )
+
+
+@content_of(Kind.FOLLOW_UP)
+def _follow_up(about):
+    evaluation = about.course.evaluation_url
+    return Content(
+        _("Thank you for taking part: %(course)s") % about.values,
+        [
+            _("Thank you for taking part in %(course)s.") % about.values,
+            *([_("Please tell us what you thought: %(link)s") % {"link": evaluation}] if evaluation else []),
+            _("Course materials and your certificate of attendance are under My courses."),
+        ],
+        (_("My courses"), absolute_url(reverse("my_courses"))),
+    )
+
+
+def message_content(message):
+    """Subject, paragraphs and an optional call to action, in the active language."""
+    about = About.of(message)
+    content = CONTENT[message.kind](about)
+    return {
+        "subject": content.subject,
+        "paragraphs": content.paragraphs,
+        "button": content.button,
+        "course": about.course,
+    }
 
 
 def build_email(message):

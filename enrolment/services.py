@@ -543,9 +543,10 @@ def move(enrolment_id, target_occasion_id, by, message="", *, now=None):
 
 
 MESSAGE_AUDIENCES = {
-    # who gets an organiser's message: the people with a seat, or those and the waiting list
-    "participants": [Status.CONFIRMED, Status.PENDING, Status.OFFERED],
-    "everyone": [Status.CONFIRMED, Status.PENDING, Status.OFFERED, Status.WAITING],
+    # who gets an organiser's message: the people with a seat (those already checked in too: a message on the
+    # day is for the people in the room), or those and the waiting list
+    "participants": [Status.CONFIRMED, Status.ATTENDED, Status.PENDING, Status.OFFERED],
+    "everyone": [Status.CONFIRMED, Status.ATTENDED, Status.PENDING, Status.OFFERED, Status.WAITING],
 }
 
 

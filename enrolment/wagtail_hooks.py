@@ -1,23 +1,17 @@
 """Admin wiring: enrolment log actions (shown in Wagtail's history and site history report), the organisers'
-participant and occasion lists (enrolment/admin_views.py), and the e-mail outbox for network admins."""
+screens (enrolment/organisers/: participants, occasions, check-in, reports, the e-mail outbox), and the course
+editor's hooks about enrolment rules."""
 
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.timesince import timeuntil
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import ListingButton
-
-from courses import formatting
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from . import access
-from .admin_views import OnlyTheseViews
-from .models import Enrolment, OutboxMessage
+from .models import Enrolment
+from .organisers import checkin, reports
+from .organisers.occasions import OccasionAdminViewSet
+from .organisers.outbox import OutboxViewSet
+from .organisers.participants import ParticipantViewSet
 
 
 @hooks.register("register_log_actions")
@@ -39,10 +33,20 @@ def register_enrolment_actions(actions):
     actions.register_action("occasion.message", _("Message participants"), _("Message sent to the participants"))
 
 
+class OrganiserViewSetGroup(ModelViewSetGroup):
+    """One "Participants" menu for course owners and network admins."""
+
+    items = (
+        OccasionAdminViewSet("occasions"),
+        ParticipantViewSet("enrolments"),
+    )
+    menu_label = _("Participants")
+    menu_icon = "group"
+    menu_order = 250
+
+
 @hooks.register("register_admin_viewset")
 def register_organiser_viewsets():
-    from .admin_views import OrganiserViewSetGroup
-
     return OrganiserViewSetGroup()
 
 
@@ -96,94 +100,6 @@ def keep_courses_with_enrolments(request, page):
     return None
 
 
-class NextAttemptColumn(Column):
-    """When a queued message is tried again (its back-off), in the admin's language and local time."""
-
-    def __init__(self):
-        super().__init__("next_attempt_at", label=_("Next attempt"), sort_key="next_attempt_at")
-
-    def get_value(self, instance):
-        if instance.status != OutboxMessage.Status.QUEUED:
-            return ""
-        if instance.attempt_started_at:
-            return _("Sending now")
-        if not instance.next_attempt_at:
-            return ""
-        when = formatting.format_datetime(instance.next_attempt_at)
-        wait = instance.next_attempt_at - timezone.now()
-        if wait.total_seconds() <= 0:
-            return when
-        if wait.total_seconds() < 60:
-            return _("%(time)s (in under a minute)") % {"time": when}
-        return _("%(time)s (in %(duration)s)") % {"time": when, "duration": timeuntil(instance.next_attempt_at)}
-
-
-class OutboxIndexView(IndexView):
-    def get_list_more_buttons(self, instance):
-        buttons = list(super().get_list_more_buttons(instance))
-        buttons.append(
-            ListingButton(
-                _("Send again"),
-                url=reverse("outbox:resend", args=[instance.pk]),
-                icon_name="mail",
-                priority=5,
-            )
-        )
-        return buttons
-
-
-class OutboxViewSet(OnlyTheseViews, ModelViewSet):
-    """E-mail sent or waiting, per occasion and per person, with the reason when it failed: read and sent again,
-    never edited, copied or deleted."""
-
-    model = OutboxMessage
-    icon = "mail"
-    menu_label = _("E-mail outbox")
-    add_to_admin_menu = True
-    menu_order = 260
-    list_display = [
-        "kind",
-        "email",
-        "occasion",
-        "status",
-        "attempts",
-        "last_error",
-        NextAttemptColumn(),
-        "created_at",
-        "sent_at",
-    ]
-    list_filter = ["status", "kind"]
-    search_fields = ["email", "key"]
-    inspect_view_enabled = True
-    index_view_class = OutboxIndexView
-    form_fields = []
-    add_to_reference_index = False
-
-    def get_queryset(self, request):
-        return OutboxMessage.objects.select_related("occasion", "occasion__course", "user")
-
-    def get_urlpatterns(self):
-        from django.urls import path
-
-        return [*super().get_urlpatterns(), path("resend/<int:pk>/", self.resend_view, name="resend")]
-
-    def resend_view(self, request, pk):
-        from django.contrib import messages
-        from django.core.exceptions import PermissionDenied
-        from django.shortcuts import redirect
-
-        from . import notifications
-
-        if not self.permission_policy.user_has_permission(request.user, "change"):
-            raise PermissionDenied
-        message = get_object_or_404(OutboxMessage, pk=pk)
-        if request.method != "POST":
-            return TemplateResponse(request, "enrolment/admin/resend_confirm.html", {"message": message, "view": self})
-        notifications.resend(message.pk)
-        messages.success(request, _("The message is queued to be sent again."))
-        return redirect(self.get_url_name("index"))
-
-
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
     return OutboxViewSet("outbox")
@@ -199,18 +115,9 @@ def register_attendance_actions(actions):
     actions.register_action("enrolment.attendance_cleared", _("Clear attendance"), _("Attendance mark removed"))
 
 
-@hooks.register("register_admin_urls")
-def register_checkin_urls():
-    from . import checkin
-
-    return checkin.urlpatterns
-
-
-@hooks.register("register_admin_menu_item")
-def register_checkin_menu_item():
-    from . import checkin
-
-    return checkin.menu_item()
+@hooks.register("register_admin_viewset")
+def register_checkin_viewset():
+    return checkin.CheckInViewSet()
 
 
 # --- Certificates of attendance -------------------------------------------------------------------------
@@ -223,26 +130,20 @@ def register_certificate_actions(actions):
     )
 
 
-# --- Reports: dashboard panel, report per centre, menu item (enrolment/report_views.py) -------------------
+# --- Reports: dashboard panel, report per centre, menu item (enrolment/organisers/reports.py) --------------
 
 
-@hooks.register("register_admin_urls")
-def register_report_urls():
-    from . import report_views
-
-    return report_views.urlpatterns()
+@hooks.register("register_admin_viewset")
+def register_reports_viewset():
+    return reports.ReportsViewSet()
 
 
 @hooks.register("register_reports_menu_item")
 def register_report_menu_item():
-    from . import report_views
-
-    return report_views.menu_item()
+    return reports.menu_item()
 
 
 @hooks.register("construct_homepage_panels")
 def add_upcoming_occasions_panel(request, panels):
-    from . import report_views
-
     if access.may_handle_any(request.user):
-        panels.append(report_views.UpcomingOccasionsPanel(request))
+        panels.append(reports.UpcomingOccasionsPanel(request))

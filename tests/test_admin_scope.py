@@ -38,8 +38,8 @@ from courses.centres import centre_collection, centre_page, centre_team
 from courses.factories import AudienceFactory, CentreFactory, OccasionFactory, TopicFactory, create_course
 from courses.models import CentreTeam
 from enrolment import services
-from enrolment.admin_views import ENROLMENT_ACTIONS
 from enrolment.models import Enrolment, OutboxMessage
+from enrolment.organisers.participants import ENROLMENT_ACTIONS
 
 from .enrolment.conftest import make_participant
 
@@ -96,9 +96,9 @@ IDS = {
     "wagtailadmin_workflows:disable_task": {"pk": "task"},
     "wagtailadmin_workflows:enable_task": {"pk": "task"},
     "wagtailadmin_editing_sessions": {"object_id": "page", "session_id": "editing_session"},
-    "enrolment_checkin_occasion": {"occasion_id": "today"},
-    "enrolment_checkin_mark": {"occasion_id": "today", "enrolment_id": "today_enrolment"},
-    "enrolment_checkin_all_present": {"occasion_id": "today"},
+    "checkin:occasion": {"occasion_id": "today"},
+    "checkin:mark": {"occasion_id": "today", "enrolment_id": "today_enrolment"},
+    "checkin:all_present": {"occasion_id": "today"},
     "wagtail_localize": {
         "page_id": PAGES,
         "pk": "centre",
@@ -388,8 +388,7 @@ def outsiders(uppsala):
 # Uppsala's check-in helpers mark attendance at Uppsala's occasions: that is their job, tested in
 # tests/enrolment/test_permission_matrix.py.
 HELPERS_OWN_WORK = {
-    ("check-in helper, Uppsala", name)
-    for name in ("enrolment_checkin_occasion", "enrolment_checkin_mark", "enrolment_checkin_all_present")
+    ("check-in helper, Uppsala", name) for name in ("checkin:occasion", "checkin:mark", "checkin:all_present")
 }
 
 

@@ -391,4 +391,119 @@ def test_each_occasion_row_links_to_its_tools(owner_client, occasion):
         f"/admin/occasions/{occasion.pk}/message/",
         f"/admin/occasions/{occasion.pk}/capacity/",
     ):
-        assert f'href="{url}"' in listing, url
+        assert f'href="{url}' in listing, url  # the message and capacity tools carry ?next= (the way back)
+
+
+# --- The list as a Swedish course owner meets it (issue 14) -------------------------------------------------
+
+
+def test_the_list_starts_with_the_upcoming_occasions_people(owner_client, occasion, course):
+    past = OccasionFactory(course=course, past=True, capacity=5)
+    Enrolment.objects.create(occasion=past, user=make_participant(last_name="Septembersson"), status=Status.ATTENDED)
+    enrol(occasion, last_name="Kommandesson")
+
+    listing = owner_client.get("/admin/enrolments/").content.decode()
+
+    assert listing.index("Kommandesson") < listing.index("Septembersson")
+
+
+def test_the_occasion_filter_offers_the_nearest_upcoming_occasion_first_and_past_ones_apart(
+    owner_client, occasion, course
+):
+    later = OccasionFactory(course=course, start=occasion.start + __import__("datetime").timedelta(days=60))
+    past = OccasionFactory(course=course, past=True)
+
+    page = owner_client.get("/admin/enrolments/").content.decode()
+    listing = page[page.index('name="occasion"') :]
+    listing = listing[: listing.index("</select>")]
+
+    upcoming_group = listing.index('<optgroup label="Kommande">')
+    past_group = listing.index('<optgroup label="Tidigare">')
+    nearest, furthest = listing.index(f'value="{occasion.pk}"'), listing.index(f'value="{later.pk}"')
+    assert upcoming_group < nearest < furthest < past_group < listing.index(f'value="{past.pk}"')
+
+
+def test_the_filtered_list_comes_back_after_an_action(owner_client, occasion):
+    person = enrol(occasion, last_name="Filtrerad")
+    filtered = f"/admin/enrolments/?occasion={occasion.pk}&status=confirmed"
+
+    listing = owner_client.get(filtered).content.decode()
+    action = f"/admin/enrolments/{person.pk}/cancel/?next=%2Fadmin%2Fenrolments%2F%3Foccasion%3D{occasion.pk}"
+    assert action in listing.replace("&amp;", "&")
+    form = owner_client.get(f"/admin/enrolments/{person.pk}/cancel/", {"next": filtered}).content.decode()
+    response = owner_client.post(f"/admin/enrolments/{person.pk}/cancel/", {"next": filtered, "message": ""})
+
+    assert f'name="next" value="{filtered.replace("&", "&amp;")}"' in form
+    assert response.status_code == 302
+    assert response["Location"] == filtered
+    person.refresh_from_db()
+    assert person.status == Status.CANCELLED
+
+
+def test_an_action_never_sends_the_owner_to_another_site(owner_client, occasion):
+    person = enrol(occasion)
+
+    response = owner_client.post(f"/admin/enrolments/{person.pk}/cancel/", {"next": "//evil.example/admin/"})
+
+    assert response["Location"] == "/admin/enrolments/"
+
+
+def test_the_export_is_a_labelled_button_and_leaves_out_cancelled_people_unless_asked(owner_client, occasion):
+    staying = enrol(occasion, first_name="Stannar")
+    leaving = enrol(occasion, first_name="Avbokad")
+    services.cancel(leaving.pk, leaving.user)
+
+    listing = owner_client.get(f"/admin/enrolments/?occasion={occasion.pk}").content.decode()
+    chooser = owner_client.get(f"/admin/enrolments/export/?occasion={occasion.pk}").content.decode()
+    default = csv_rows(owner_client.get(f"/admin/enrolments/?occasion={occasion.pk}&export=csv"))
+    everyone = csv_rows(owner_client.get(f"/admin/enrolments/?occasion={occasion.pk}&include_cancelled=on&export=csv"))
+    by_status = csv_rows(owner_client.get(f"/admin/enrolments/?occasion={occasion.pk}&status=cancelled&export=csv"))
+
+    assert ">Exportera<" in " ".join(listing.split()).replace("> ", ">").replace(" <", "<")
+    assert "export=csv" not in listing and "export=xlsx" not in listing  # no unlabelled download in a "…" menu
+    assert "Ta med avbokade anmälningar" in chooser
+    assert [row[0] for row in default[1:]] == [staying.user.first_name]
+    assert [row[0] for row in everyone[1:]] == ["Stannar", "Avbokad"]
+    assert [row[0] for row in by_status[1:]] == ["Avbokad"]
+
+
+def test_the_export_rows_are_built_without_a_request():
+    import datetime as dt
+
+    from enrolment.organisers import exports
+
+    row = {
+        "status": "confirmed",
+        "answers": {"q1": {"question": "Kost", "answer": ["Vegetarisk", "Glutenfri"]}},
+        "created_at": dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC),
+        "waiting_number": None,
+        "course_title": "Genterapi",
+        "user__first_name": "=Formel",
+        "user__last_name": "Öberg",
+        "user__email": "o@example.se",
+        "user__workplace": "SUS",
+        "user__region": "skane",
+        "user__profession__name": "Sjuksköterska",
+        "occasion__start": dt.datetime(2026, 10, 1, 7, 0, tzinfo=dt.UTC),
+        "occasion__end": dt.datetime(2026, 10, 1, 15, 0, tzinfo=dt.UTC),
+        "occasion__city": "Lund",
+    }
+
+    headings, rows = exports.participant_table([row], ["answers", "course", "last_name", "first_name"])
+
+    assert headings == ["Förnamn", "Efternamn", "Kurs", "Svar"]  # in the columns' own order, in Swedish
+    assert list(rows) == [["'=Formel", "Öberg", "Genterapi", "Kost: Vegetarisk, Glutenfri"]]
+
+
+def test_a_message_to_participants_reaches_those_already_checked_in(owner_client, occasion):
+    checked_in = enrol(occasion)
+    Enrolment.objects.filter(pk=checked_in.pk).update(status=Status.ATTENDED)
+    confirmed = enrol(occasion)
+
+    owner_client.post(
+        f"/admin/occasions/{occasion.pk}/message/",
+        {"audience": "participants", "subject": "Lunch", "body": "Lunchen serveras i foajén."},
+    )
+
+    recipients = set(OutboxMessage.objects.filter(kind="organiser_message").values_list("user_id", flat=True))
+    assert recipients == {checked_in.user_id, confirmed.user_id}

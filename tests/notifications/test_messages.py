@@ -734,3 +734,10 @@ def test_the_sweep_sends_what_the_broker_never_got(person, occasion, settings, d
     assert notifications.sweep(now=timezone.now() + dt.timedelta(seconds=1)) == 0
 
     assert len(mails_to(anna.email)) == 1
+
+
+def test_every_kind_of_message_has_its_text():
+    from enrolment.models import EVENT_KINDS
+
+    assert set(notifications.CONTENT) == set(Kind)
+    assert set(EVENT_KINDS) <= set(Kind)  # an event sends the message of its own kind: one enum for both

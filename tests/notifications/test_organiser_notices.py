@@ -72,3 +72,28 @@ def test_the_daily_digest_lists_the_days_changes_once(site, time_machine, django
     assert "Anna Berg" in digest.body
     assert "Per Ek" in digest.body
     assert OutboxMessage.objects.filter(kind=OutboxMessage.Kind.ORGANISER_DIGEST).count() == 1
+
+
+def test_the_notice_links_to_the_participant_list_of_that_occasion(site, django_capture_on_commit_callbacks):
+    course = course_with(site, OrganiserNotices.EACH)
+    occasion = OccasionFactory(course=course, capacity=5)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrol(make_participant(), occasion.pk)
+
+    [notice] = to_owner()
+    assert f"/admin/enrolments/?occasion={occasion.pk}" in notice.body
+    assert "status=pending" not in notice.body
+
+
+def test_a_notice_about_approval_links_to_the_pending_people_of_that_occasion(site, django_capture_on_commit_callbacks):
+    course = course_with(site, OrganiserNotices.EACH)
+    course.requires_approval = True
+    course.save_revision().publish()
+    occasion = OccasionFactory(course=course, capacity=5)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrol(make_participant(), occasion.pk)
+
+    [notice] = to_owner()
+    assert f"/admin/enrolments/?occasion={occasion.pk}&status=pending" in notice.body

@@ -4,18 +4,18 @@ A centre's check-in helpers, its course owners and network admins (access.CHECK_
 their centres, today's first, and for one occasion a list of its participants with one large button each.
 Marking goes through services.mark_attendance / mark_all_present. Helpers see name, profession and workplace
 only (data minimisation); those who manage the occasion (access.MANAGE) also see the e-mail address.
-Registered from wagtail_hooks.py; the admin's URL decorator adds the login and admin-access checks.
+A Wagtail viewset (`checkin:` URLs under /admin/checkin/), registered from wagtail_hooks.py; the admin's URL
+decorator adds the login and admin-access checks.
 """
 
 import datetime as dt
 import unicodedata
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse, reverse_lazy
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -24,12 +24,14 @@ from django.views.generic import TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet
 
 from courses.formatting import format_period
 from courses.models import localized, titles_in_language
 
-from . import access, services
-from .models import Enrolment
+from .. import access, services
+from ..models import Enrolment
+from .permissions import require_role
 
 Status = Enrolment.Status
 UPCOMING_DAYS = 14
@@ -103,7 +105,7 @@ def participant_rows(occasion, query="", show_email=False):
                 "status": enrolment.status,
                 "attended": enrolment.status == Status.ATTENDED,
                 "state": state_label(enrolment.status),
-                "url": reverse("enrolment_checkin_mark", args=[occasion.pk, enrolment.pk]),
+                "url": reverse("checkin:mark", args=[occasion.pk, enrolment.pk]),
             }
         )
     return rows
@@ -116,8 +118,7 @@ class CheckInMixin:
     """Only people with a check-in role somewhere; which occasions they reach is scoped per query."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not access.may_handle_any(request.user, access.CHECK_IN):
-            raise PermissionDenied  # the admin turns this into its "no permission" redirect
+        require_role(request.user, access.CHECK_IN)  # the admin turns a refusal into its "no permission" redirect
         return super().dispatch(request, *args, **kwargs)
 
     def get_occasion(self):
@@ -169,7 +170,7 @@ class CheckInView(CheckInMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
-            {"url": reverse("enrolment_checkin"), "label": _("Check-in")},
+            {"url": reverse("checkin:index"), "label": _("Check-in")},
             {"url": "", "label": self.title},
         ]
 
@@ -186,7 +187,7 @@ class CheckInView(CheckInMixin, WagtailAdminTemplateMixin, TemplateView):
             rows=participant_rows(occasion, query, show_email),
             counts=attendance_counts(occasion),
             is_open=services.attendance_is_open(occasion),
-            all_present_url=reverse("enrolment_checkin_all_present", args=[occasion.pk]),
+            all_present_url=reverse("checkin:all_present", args=[occasion.pk]),
         )
         return context
 
@@ -223,7 +224,7 @@ class MarkView(CheckInMixin, View):
                     }
                 )
         # Back to the same person in the same (searched) list.
-        url = reverse("enrolment_checkin_occasion", args=[occasion.pk])
+        url = reverse("checkin:occasion", args=[occasion.pk])
         if query := request.POST.get("q", "").strip()[:100]:
             url += "?" + urlencode({"q": query})
         return redirect(f"{url}#enrolment-{enrolment.pk}")
@@ -265,15 +266,7 @@ class AllPresentView(CheckInMixin, View):
                 )
                 % {"count": marked},
             )
-        return redirect("enrolment_checkin_occasion", occasion.pk)
-
-
-urlpatterns = [
-    path("checkin/", OccasionListView.as_view(), name="enrolment_checkin"),
-    path("checkin/<int:occasion_id>/", CheckInView.as_view(), name="enrolment_checkin_occasion"),
-    path("checkin/<int:occasion_id>/mark/<int:enrolment_id>/", MarkView.as_view(), name="enrolment_checkin_mark"),
-    path("checkin/<int:occasion_id>/all-present/", AllPresentView.as_view(), name="enrolment_checkin_all_present"),
-]
+        return redirect("checkin:occasion", occasion.pk)
 
 
 class CheckInMenuItem(MenuItem):
@@ -281,5 +274,20 @@ class CheckInMenuItem(MenuItem):
         return access.may_handle_any(request.user, access.CHECK_IN)
 
 
-def menu_item():
-    return CheckInMenuItem(_("Check-in"), reverse_lazy("enrolment_checkin"), icon_name="tick-inverse", order=240)
+class CheckInViewSet(ViewSet):
+    """Check-in: the occasions to take attendance for, one occasion's list, marking one person or everyone."""
+
+    name = "checkin"
+    icon = "tick-inverse"
+    menu_label = _("Check-in")
+    menu_order = 240
+    add_to_admin_menu = True
+    menu_item_class = CheckInMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", OccasionListView.as_view(), name="index"),
+            path("<int:occasion_id>/", CheckInView.as_view(), name="occasion"),
+            path("<int:occasion_id>/mark/<int:enrolment_id>/", MarkView.as_view(), name="mark"),
+            path("<int:occasion_id>/all-present/", AllPresentView.as_view(), name="all_present"),
+        ]

@@ -21,7 +21,7 @@ from accounts.regions import REGIONS
 from courses.centres import courses_under_centres
 from courses.models import Audience, localized, titles_in_language
 
-from .models import Enrolment
+from ..models import Enrolment
 
 Status = Enrolment.Status
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
