@@ -5,11 +5,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from .language import active_language
 from .site import sender, site_root_url
 
 
@@ -22,12 +22,12 @@ def _language_of(email):
     person = _person_with(email)
     if person and person.preferred_language:
         return person.preferred_language
-    return translation.get_language() or settings.LANGUAGE_CODE
+    return active_language()
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
-        user.preferred_language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+        user.preferred_language = active_language()
         return super().save_user(request, user, form, commit=commit)
 
     def get_login_redirect_url(self, request):
@@ -41,7 +41,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_from_email(self):
         # Called while the recipient's language is active (send_mail): "ATMP-kurser" or "ATMP Courses".
-        return sender(translation.get_language())
+        return sender(active_language())
 
     def render_mail(self, template_prefix, email, context, headers=None):
         request = allauth_context.request
@@ -66,5 +66,5 @@ class AccountAdapter(DefaultAccountAdapter):
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
-        user.preferred_language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+        user.preferred_language = active_language()
         return user

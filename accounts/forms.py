@@ -1,12 +1,12 @@
 """The clinician's profile: asked for at sign-up (allauth) or at the first enrolment, editable later."""
 
 from django import forms
-from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
+from .language import active_language
 from .models import Profession, User
 from .regions import REGIONS
 
@@ -57,7 +57,7 @@ class SignupProfileForm(ProfileFieldsMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["preferred_language"].initial = (translation.get_language() or "sv")[:2]
+        self.fields["preferred_language"].initial = active_language()
 
     def signup(self, request, user):
         self.apply_to(user)

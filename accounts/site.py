@@ -14,6 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.models import Site
 
+from accounts.language import active_language
+
 
 def site_root_url(request=None):
     """`https://kurser.example.se` (no trailing slash): the Site serving `request`, else the default Site."""
@@ -32,7 +34,7 @@ def absolute_url(path, request=None):
 
 def network_name(language=None):
     """The network's name as people in that language know it: "ATMP-kurser" or "ATMP Courses"."""
-    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+    with translation.override(active_language(language)):
         return gettext("ATMP Courses")
 
 

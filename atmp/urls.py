@@ -5,9 +5,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.views import serve as wagtail_serve
 
 from accounts import views as account_views
-from catalogue import views as catalogue_views
 from catalogue.api import api_router
 from catalogue.seo import SiteSitemap, icon, robots_txt
 from enrolment import views as enrolment_views
@@ -54,8 +54,9 @@ urlpatterns += i18n_patterns(
     path("enrol/<int:occasion_id>/", enrolment_views.enrol_occasion, name="enrol"),
     # /sv/intyg/, /en/certificate/: public verification of certificates of attendance
     path(verify_route, enrolment_views.verify_certificate, name="verify_certificate"),
-    # Page routes named like files (feed.ics, occasions/12.ics), which Wagtail's pattern does not match.
-    re_path(r"^((?:[\w\-]+/)*[\w\-]+\.ics)$", catalogue_views.serve_page_file),
+    # Page routes named like files (feed.ics, occasions/12.ics): Wagtail's own pattern takes only paths that
+    # end in "/", so these reach its serve view (page routing, privacy and cache hooks) through this one.
+    re_path(r"^((?:[\w\-]+/)*[\w\-]+\.ics)$", wagtail_serve),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -6,12 +6,13 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from accounts.language import active_language
 from courses.blocks import BodyBlock
 from courses.ical import calendar_response, occasion_calendar
 from courses.models import Centre
@@ -37,7 +38,7 @@ class HomePage(CachedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        catalogue = CatalogueIndexPage.objects.live().filter(locale=self.locale).first()
+        catalogue = CatalogueIndexPage.for_language(self.locale.language_code)
         context["catalogue"] = catalogue
         context["centres"] = Centre.objects.in_language(self.locale.language_code)
         if catalogue:
@@ -76,6 +77,11 @@ class CatalogueIndexPage(CachedPageMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("course catalogue")
 
+    @classmethod
+    def for_language(cls, language_code):
+        """The live catalogue in that language, or None."""
+        return cls.objects.live().filter(locale__language_code=language_code).first()
+
     def filter_form(self, request):
         return CatalogueFilterForm(request.GET, language_code=self.locale.language_code)
 
@@ -103,7 +109,8 @@ class CatalogueIndexPage(CachedPageMixin, RoutablePageMixin, Page):
             },
         )
 
-    @path("feed.ics", name="feed")
+    # Like CoursePage.occasion_ics: the optional slash is the one Wagtail appends when it resolves a route.
+    @re_path(r"^feed\.ics/?$", name="feed")
     def feed(self, request):
         filters = self.filter_form(request).filters
         courses, _ranks = services.find_courses(filters, self.locale.language_code)
@@ -234,4 +241,4 @@ class SiteLinks(BaseGenericSetting):
 
 def privacy_notice_url():
     links = SiteLinks.load()
-    return SiteLinks.url_of(links.privacy_notice) or f"/{translation.get_language() or 'sv'}/"
+    return SiteLinks.url_of(links.privacy_notice) or f"/{active_language()}/"

@@ -76,6 +76,11 @@ CHOICE_KINDS = {"choice", "multiple_choice", "yes_no"}
 KINDS_WITH_CHOICES = {"choice", "multiple_choice"}
 
 
+def answer_max_length(kind):
+    """The longest written answer a question of this kind takes (the form and the enrolment service check it)."""
+    return 2000 if kind == "long_text" else 300
+
+
 class QuestionBlock(blocks.StructBlock):
     """A question a course asks at enrolment. Its block id is kept in translations, so answers line up.
 

@@ -20,7 +20,7 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from . import registry
 from .library import CentreMaterialsPage
-from .models import Centre, CentrePage, CentreTeam
+from .models import Centre, CentrePage, CentreTeam, CoursePage
 
 NETWORK_ADMINS = "Nätverksadministratörer / Network admins"
 TEAM_NAMES = {
@@ -133,6 +133,15 @@ def centre_material_page(centre, language_code=None):
 def centre_page(centre, language_code=None):
     """The centre's page in one language (default language if None)."""
     return centre_pages(centre)[language_code or settings.LANGUAGE_CODE]
+
+
+def courses_under_centres(centre_ids):
+    """Course pages (every language) under the given centres' pages: the courses those centres manage."""
+    paths = CentrePage.objects.filter(centre_id__in=centre_ids).values_list("path", flat=True)
+    under_a_centre = Q(pk__in=[])
+    for path in paths:
+        under_a_centre |= Q(path__startswith=path)
+    return CoursePage.objects.filter(under_a_centre)
 
 
 def centre_collection(centre):

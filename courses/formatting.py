@@ -3,7 +3,9 @@
 Swedish: `25 nov. 2026 kl. 09.00`; English: `25 Nov 2026, 09:00` (see shared DOMAIN.md).
 """
 
-from django.utils import timezone, translation
+from django.utils import timezone
+
+from accounts.language import active_language
 
 MONTHS = {
     "sv": ["jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "dec."],
@@ -11,32 +13,27 @@ MONTHS = {
 }
 
 
-def _language(language):
-    code = (language or translation.get_language() or "sv")[:2]
-    return code if code in MONTHS else "sv"
-
-
 def format_date(value, language=None):
-    language = _language(language)
+    language = active_language(language)
     local = timezone.localtime(value) if hasattr(value, "hour") else value
     return f"{local.day} {MONTHS[language][local.month - 1]} {local.year}"
 
 
 def format_time(value, language=None):
     local = timezone.localtime(value)
-    separator = "." if _language(language) == "sv" else ":"
+    separator = "." if active_language(language) == "sv" else ":"
     return f"{local:%H}{separator}{local:%M}"
 
 
 def format_datetime(value, language=None):
-    language = _language(language)
+    language = active_language(language)
     joiner = " kl. " if language == "sv" else ", "
     return f"{format_date(value, language)}{joiner}{format_time(value, language)}"
 
 
 def format_period(start, end, language=None):
     """`25 nov. 2026 kl. 09.00–16.00`, or two full date-times when it spans several days."""
-    language = _language(language)
+    language = active_language(language)
     if timezone.localtime(start).date() == timezone.localtime(end).date():
         return f"{format_datetime(start, language)}–{format_time(end, language)}"
     return f"{format_datetime(start, language)} – {format_datetime(end, language)}"

@@ -37,13 +37,14 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from accounts.language import active_language
 from accounts.models import Profession
 
 from . import registry
@@ -62,8 +63,7 @@ LANGUAGE_CHOICES = [("sv", _("Swedish")), ("en", _("English"))]
 class TaxonomyQuerySet(models.QuerySet):
     def in_language(self, language_code=None):
         """The entries in one language (the active one by default), by name."""
-        language_code = language_code or translation.get_language() or settings.LANGUAGE_CODE
-        return self.filter(locale__language_code=language_code[:2]).order_by("name")
+        return self.filter(locale__language_code=active_language(language_code)).order_by("name")
 
 
 class Taxonomy(TranslatableMixin, models.Model):
@@ -227,13 +227,27 @@ def localized(objects):
     if not objects:
         return objects
     model = type(objects[0])
-    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    language = active_language()
     keys = {obj.translation_key for obj in objects}
     translations = {
         obj.translation_key: obj
         for obj in model.objects.filter(translation_key__in=keys, locale__language_code=language)
     }
     return [translations.get(obj.translation_key, obj) for obj in objects]
+
+
+def titles_in_language(courses, language_code=None):
+    """{translation_key: title in the language (the active one by default)} for (translation_key, title) pairs,
+    in one query. Occasions hang on the Swedish page; a course without a live translation keeps its title."""
+    courses = list(courses)
+    translated = dict(
+        CoursePage.objects.live()
+        .filter(
+            translation_key__in={key for key, _title in courses}, locale__language_code=active_language(language_code)
+        )
+        .values_list("translation_key", "title")
+    )
+    return {key: translated.get(key, title) for key, title in courses}
 
 
 # --- Course pages ------------------------------------------------------------------------------------
@@ -822,7 +836,9 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
             context_overrides={"occasion": occasion},
         )
 
-    @path("occasions/<int:occasion_id>.ics", name="occasion_ics")
+    # A file's address ends in ".ics", but Wagtail resolves routes with a "/" appended: the optional slash
+    # matches that, and reversing leaves it out. atmp/urls.py hands such paths to Wagtail's serve view.
+    @re_path(r"^occasions/(?P<occasion_id>\d+)\.ics/?$", name="occasion_ics")
     def occasion_ics(self, request, occasion_id):
         occasion = self.get_occasion(occasion_id)
         return calendar_response(

@@ -6,7 +6,6 @@ A course belongs to the centre whose page it sits under (see courses.centres); a
 manage its participants, its check-in helpers only mark attendance, and network admins do both everywhere.
 """
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language as translation_language
@@ -15,9 +14,10 @@ from wagtail.documents import get_document_model
 from wagtail.permissions import policy_registry
 
 from accounts.models import User
+from courses.centres import courses_under_centres
 from courses.formatting import format_datetime
 from courses.library import MaterialAccess, MaterialDecision, MaterialPage
-from courses.models import CentrePage, CentreTeam, CoursePage, Occasion, audiences_naming, profession_among
+from courses.models import CentreTeam, CoursePage, Occasion, audiences_naming, profession_among
 
 from .models import Enrolment
 
@@ -63,20 +63,11 @@ def centre_ids_for(user, purpose=MANAGE):
     )
 
 
-def courses_of_centres(centre_ids):
-    """Course pages (every language) under the given centres' pages."""
-    paths = CentrePage.objects.filter(centre_id__in=centre_ids).values_list("path", flat=True)
-    under_a_centre = Q(pk__in=[])
-    for path in paths:
-        under_a_centre |= Q(path__startswith=path)
-    return CoursePage.objects.filter(under_a_centre)
-
-
 def courses_for(user, purpose=MANAGE):
     """Course pages (every language) whose participants `user` may handle for `purpose`."""
     if is_network_admin(user):
         return CoursePage.objects.all()
-    return courses_of_centres(centre_ids_for(user, purpose))
+    return courses_under_centres(centre_ids_for(user, purpose))
 
 
 def occasions_for(user, purpose=MANAGE):

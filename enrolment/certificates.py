@@ -12,7 +12,6 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from accounts.language import active_language
 from accounts.site import absolute_url
 from courses import formatting
 from courses.models import CoursePage, localized
@@ -44,13 +44,8 @@ EXAMPLE_CODE = "7KQ2-M9XD-4HTR"
 VERIFY_PATHS = {"sv": "intyg/", "en": "certificate/"}
 
 
-def _language(language):
-    code = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
-    return code if code in VERIFY_PATHS else settings.LANGUAGE_CODE
-
-
 # A route that is a lazy string is resolved per active language by Django, as translated URL patterns are.
-verify_route = lazy(lambda: VERIFY_PATHS[_language(None)], str)()
+verify_route = lazy(lambda: VERIFY_PATHS[active_language()], str)()
 
 
 # --- Codes ------------------------------------------------------------------------------------------------
@@ -185,7 +180,7 @@ def verification_url(certificate, language):
 
 def details(certificate, language=None):
     """The certificate's facts as text in `language`, for the PDF and the verification page."""
-    language = _language(language)
+    language = active_language(language)
     return {
         "participant": certificate.participant_name,
         "course": certificate.course_title(language),
@@ -200,7 +195,7 @@ def details(certificate, language=None):
 
 
 def file_name(certificate, language):
-    language = _language(language)
+    language = active_language(language)
     with translation.override(language):
         prefix = str(_("certificate"))
     date = timezone.localtime(certificate.occasion_start).date().isoformat()
@@ -272,7 +267,7 @@ def render_certificate_pdf(certificate, language):
     from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     _register_fonts()
-    language = _language(language)
+    language = active_language(language)
     facts = details(certificate, language)
     styles = _styles()
     buffer = io.BytesIO()

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from courses.blocks import answer_max_length
+
 from .certificates import normalise_code
 from .services import EnrolmentError
 
@@ -31,9 +33,11 @@ class EnrolmentForm(forms.Form):
                     choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect, **options
                 )
             elif kind == "long_text":
-                field = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}), **options)
+                field = forms.CharField(
+                    max_length=answer_max_length(kind), widget=forms.Textarea(attrs={"rows": 4}), **options
+                )
             else:
-                field = forms.CharField(max_length=300, **options)
+                field = forms.CharField(max_length=answer_max_length(kind), **options)
             self.fields[FIELD_PREFIX + block.id] = field
 
     def answers(self):

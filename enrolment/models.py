@@ -5,7 +5,7 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -21,6 +21,22 @@ class EnrolmentQuerySet(models.QuerySet):
     def waiting_in_line(self):
         """The waiting list of an occasion, first come first served (ids rise in arrival order)."""
         return self.filter(status=Enrolment.Status.WAITING).order_by("pk")
+
+    def with_waiting_numbers(self):
+        """Annotate `waiting_number`: a waiting enrolment's place in line (1 = next to get a seat), else None."""
+        ahead = (
+            Enrolment.objects.filter(occasion=OuterRef("occasion"), pk__lte=OuterRef("pk"))
+            .waiting_in_line()
+            .order_by()
+            .values("occasion")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            waiting_number=Case(
+                When(status=Enrolment.Status.WAITING, then=Subquery(ahead)), output_field=IntegerField()
+            )
+        )
 
 
 class Enrolment(models.Model):
@@ -93,7 +109,7 @@ class Enrolment(models.Model):
         """1 for the first in line; None when not waiting."""
         if self.status != self.Status.WAITING:
             return None
-        return Enrolment.objects.filter(occasion_id=self.occasion_id, pk__lte=self.pk).waiting_in_line().count()
+        return Enrolment.objects.filter(pk=self.pk).with_waiting_numbers().values_list("waiting_number", flat=True)[0]
 
 
 class Kind(models.TextChoices):

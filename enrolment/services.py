@@ -22,6 +22,7 @@ from wagtail.log_actions import get_active_log_context, log
 from wagtail.models import ModelLogEntry
 
 from courses import formatting
+from courses.blocks import answer_max_length
 from courses.models import CoursePage, Occasion, WaitingListMode, profession_among
 
 from . import notifications
@@ -149,7 +150,7 @@ def clean_answers(course, answers):
         if question["kind"] == "yes_no" and value not in ("", "yes", "no"):
             errors[block.id] = _("Answer yes or no.")
             continue
-        limit = 2000 if question["kind"] == "long_text" else 300
+        limit = answer_max_length(question["kind"])
         if isinstance(value, str) and len(value) > limit:
             errors[block.id] = _("The answer is too long (at most %(limit)s characters).") % {"limit": limit}
             continue

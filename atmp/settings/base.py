@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "courses",
     "catalogue",
     "enrolment",
+    "atmp",  # the project's own commands (load_demo)
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",

@@ -2,10 +2,12 @@
 
 from django import template
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.urls import translate_url
-from django.utils import translation
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
+from accounts.language import active_language
+from catalogue.models import CatalogueIndexPage, MaterialIndexPage
 from courses import formatting
 
 register = template.Library()
@@ -29,7 +31,7 @@ def language_links(context):
     request = context.get("request")
     if request is None:
         return []
-    current = translation.get_language()
+    current = active_language()
     page = context.get("page")
     query = request.GET.urlencode()
     links = []
@@ -48,6 +50,49 @@ def language_links(context):
             exists = True
         links.append({"code": code, "name": name, "url": url, "current": code == current, "exists": exists})
     return links
+
+
+def _site_urls(request):
+    """The home, catalogue and library pages' addresses in the active language, looked up once per request."""
+    language = active_language()
+    found = getattr(request, "_site_urls", {})
+    if language not in found:
+        site = Site.find_for_request(request)
+        home = site.root_page.localized if site else None
+        home_url = (home.get_url(request) if home else None) or f"/{language}/"
+        # One query for both index pages: their plain Page rows carry the URL path.
+        indexes = {
+            page.content_type_id: page
+            for page in Page.objects.live()
+            .type(CatalogueIndexPage, MaterialIndexPage)
+            .filter(locale__language_code=language)
+            .order_by("-path")
+        }
+        urls = {"home": home_url}
+        for name, model in (("catalogue", CatalogueIndexPage), ("library", MaterialIndexPage)):
+            page = indexes.get(ContentType.objects.get_for_model(model).pk)
+            urls[name] = (page.get_url(request) if page else None) or home_url
+        found[language] = urls
+        request._site_urls = found
+    return found[language]
+
+
+@register.simple_tag(takes_context=True)
+def home_url(context):
+    """The home page in the active language."""
+    return _site_urls(context["request"])["home"]
+
+
+@register.simple_tag(takes_context=True)
+def catalogue_url(context):
+    """The course catalogue in the active language (the home page while there is none)."""
+    return _site_urls(context["request"])["catalogue"]
+
+
+@register.simple_tag(takes_context=True)
+def library_url(context):
+    """The materials library in the active language (the home page while there is none)."""
+    return _site_urls(context["request"])["library"]
 
 
 @register.simple_tag(takes_context=True)

@@ -16,7 +16,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,6 +27,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from courses.formatting import format_period
+from courses.models import titles_in_language
 
 from .. import access, services
 from ..models import Enrolment
@@ -65,8 +66,8 @@ def attendance_counts(occasion):
 
 def course_titles(occasions):
     """{occasion id: its course's title in the admin's language}; occasions hang on the Swedish page."""
-    pages = access.course_pages_in_language([occasion.course for occasion in occasions], translation.get_language())
-    return {occasion.pk: pages.get(occasion.course.translation_key, occasion.course).title for occasion in occasions}
+    titles = titles_in_language((occasion.course.translation_key, occasion.course.title) for occasion in occasions)
+    return {occasion.pk: titles[occasion.course.translation_key] for occasion in occasions}
 
 
 def state_label(status):

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from accounts.language import active_language
 from accounts.models import profession_label
 from accounts.regions import REGIONS
 
@@ -51,7 +52,7 @@ class ExportContext:
 
     @classmethod
     def current(cls):
-        return cls(translation.get_language(), timezone.get_current_timezone())
+        return cls(active_language(), timezone.get_current_timezone())
 
     def local(self, moment):
         return moment.astimezone(self.zone).replace(tzinfo=None)  # spreadsheets have no time zones

@@ -12,15 +12,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import CharField, Count, Q, Value
 from django.db.models.functions import Concat, TruncMonth
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import profession_label
 from accounts.regions import REGIONS
-from courses.models import CentrePage, CoursePage
+from courses.centres import courses_under_centres
+from courses.models import titles_in_language
 
 from ..models import Enrolment
 
@@ -82,31 +82,9 @@ def _people(condition=None):
     return Count(pair, filter=condition, distinct=True)
 
 
-def _language():
-    return (translation.get_language() or settings.LANGUAGE_CODE)[:2]
-
-
-def course_titles(courses):
-    """{course page id: title in the active language} for (translation_key, id, title) triples, one query.
-
-    Occasions hang on the Swedish page; a course without a live translation keeps its Swedish title.
-    """
-    courses = list(courses)
-    translated = dict(
-        CoursePage.objects.live()
-        .filter(translation_key__in={key for key, _pk, _title in courses}, locale__language_code=_language())
-        .values_list("translation_key", "title")
-    )
-    return {pk: translated.get(key, title) for key, pk, title in courses}
-
-
 def of_centre(occasions, centre):
     """The occasions of the courses under `centre`'s pages (the centre that manages them)."""
-    paths = CentrePage.objects.filter(centre=centre).values_list("path", flat=True)
-    under = Q(pk__in=[])
-    for path in paths:
-        under |= Q(course__path__startswith=path)
-    return occasions.filter(under)
+    return occasions.filter(course__in=courses_under_centres([centre.pk]).values("pk"))
 
 
 def period_start(months, now=None):
@@ -145,9 +123,9 @@ def upcoming(occasions, now=None, days=UPCOMING_DAYS):
         .select_related("course")
         .order_by("start", "pk")
     )
-    titles = course_titles((row.course.translation_key, row.course_id, row.course.title) for row in rows)
+    titles = titles_in_language((row.course.translation_key, row.course.title) for row in rows)
     for row in rows:
-        row.course_title = titles[row.course_id]
+        row.course_title = titles[row.course.translation_key]
         row.fill_rate = row.seats_taken / row.capacity if row.capacity else None
     return rows
 
@@ -188,13 +166,14 @@ def no_shows(occasions, months=DEFAULT_PERIOD, now=None):
         .values("occasion__course_id", "occasion__course__translation_key", "occasion__course__title")
         .annotate(attended=_people(Q(status=Status.ATTENDED)), no_shows=_people(Q(status=Status.NO_SHOW)))
     )
-    titles = course_titles(
-        (row["occasion__course__translation_key"], row["occasion__course_id"], row["occasion__course__title"])
-        for row in rows
+    titles = titles_in_language(
+        (row["occasion__course__translation_key"], row["occasion__course__title"]) for row in rows
     )
     overall = NoShows(label=_("All courses"))
     for row in rows:
-        course = NoShows(label=titles[row["occasion__course_id"]], attended=row["attended"], no_shows=row["no_shows"])
+        course = NoShows(
+            label=titles[row["occasion__course__translation_key"]], attended=row["attended"], no_shows=row["no_shows"]
+        )
         overall.courses.append(course)
         overall.attended += course.attended
         overall.no_shows += course.no_shows

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 from wagtail.admin.filters import WagtailFilterSet
 
+from courses.centres import courses_under_centres
 from courses.models import Centre, CoursePage, Occasion
 
 from .. import access
@@ -76,7 +77,7 @@ class ParticipantFilterSet(WagtailFilterSet):
         self.filters["occasion"].queryset = Occasion.objects.filter(course__in=courses).select_related("course")
 
     def filter_centre(self, queryset, name, centre):
-        return queryset.filter(occasion__course__in=access.courses_of_centres([centre.pk]))
+        return queryset.filter(occasion__course__in=courses_under_centres([centre.pk]))
 
     def filter_course(self, queryset, name, course):
         return queryset.filter(occasion__course__translation_key=course.translation_key)

@@ -3,7 +3,7 @@ searched, exported, and the actions on one person (approve, reject, give a seat,
 
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, When
+from django.db.models import Case, F, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -41,24 +41,11 @@ ENROLMENT_ACTIONS = {
 }
 
 
-def with_waiting_numbers(queryset):
-    """Annotate each waiting enrolment with its place in line (1 = next to get a seat)."""
-    ahead = (
-        Enrolment.objects.filter(occasion=OuterRef("occasion"), status=Status.WAITING, pk__lte=OuterRef("pk"))
-        .values("occasion")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return queryset.annotate(
-        waiting_number=Case(When(status=Status.WAITING, then=Subquery(ahead)), output_field=IntegerField())
-    )
-
-
 def participants_for(user):
     """The enrolments a user may see: those of their centres' occasions (every one for network admins)."""
     enrolments = Enrolment.objects.filter(occasion__in=access.occasions_for(user))
     return (
-        with_waiting_numbers(enrolments)
+        enrolments.with_waiting_numbers()
         .annotate(course_title=F("occasion__course__title"))
         .select_related("user", "occasion", "occasion__course")
     )

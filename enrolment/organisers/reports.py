@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
@@ -18,6 +17,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from accounts.language import active_language
 from courses.formatting import MONTHS, format_period
 from courses.models import Centre, localized
 
@@ -48,11 +48,6 @@ def month_label(start, language):
     return f"{MONTHS[language][start.month - 1]} {start.year}"
 
 
-def _language():
-    code = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
-    return code if code in MONTHS else settings.LANGUAGE_CODE
-
-
 def present_upcoming(rows):
     """Add what the templates show: the date in the viewer's language and the fill rate in percent."""
     for row in rows:
@@ -65,7 +60,7 @@ def present_upcoming(rows):
 
 def monthly_chart(months):
     """Column geometry for the monthly SVG chart (heights relative to the busiest month)."""
-    language = _language()
+    language = active_language()
     top = max((month.enrolments for month in months), default=0) or 1
     columns = []
     for index, month in enumerate(months):

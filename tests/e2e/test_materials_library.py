@@ -55,7 +55,7 @@ def test_an_owner_publishes_materials_that_open_for_whom_they_are_meant(
     settings.DOCUMENTS_ROOT = tmp_path / "documents"
     skane = CentreFactory(name="ATMP-centrum Skåne", slug="skane")
     TopicFactory(name="Omvårdnad", slug="nursing-care")
-    nurses = AudienceFactory(name="Sjuksköterskor", slug="nurses", professions=["nurse"])
+    AudienceFactory(name="Sjuksköterskor", slug="nurses", professions=["nurse"])
     course = create_course(title=COURSE, centres=[skane])
     occasion = OccasionFactory(course=course)
     owner = UserFactory(email="kursansvarig@example.se", is_staff=True)

@@ -15,5 +15,6 @@ class Command(BaseCommand):
         skeleton = ensure_site()
         follow_base_url(skeleton.site)
         ensure_all_centres()
-        self.stdout.write(f"Site ready: {skeleton.site}, catalogue at /sv/kurser/ and /en/courses/")
+        catalogues = " and ".join(page.get_url() or page.url_path for page in skeleton.catalogue.values())
+        self.stdout.write(f"Site ready: {skeleton.site}, catalogue at {catalogues}")
         self.stdout.write("Groups ready: network admins, and course owners and check-in helpers for each centre.")

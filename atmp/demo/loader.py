@@ -1,5 +1,8 @@
-"""Fill the site with the network's demo content: centres, taxonomies, courses in Swedish and English,
+"""Build the network's demo content with the factories: centres, taxonomies, courses in Swedish and English,
 occasions over the coming year, people and enrolments. Safe to run again: it only adds what is missing.
+
+The texts come from the data files beside this module (content.py). The work is a list of steps (`STEPS`),
+each a function of the `DemoSite` being built, run in order in one transaction: add a step to load more.
 
 Occasions are planned relative to the Monday of the current week (Stockholm time), so runs within the same
 week plan the same dates; a course that already has occasions from an earlier week keeps them.
@@ -7,7 +10,6 @@ week plan the same dates; a course that already has occasions from an earlier we
 
 import datetime as dt
 import random
-import time
 import uuid
 from collections import Counter
 from decimal import Decimal
@@ -15,9 +17,7 @@ from functools import cache
 
 import factory
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -26,9 +26,9 @@ from wagtail.models import Collection, Locale, Revision
 
 from accounts.factories import UserFactory
 from accounts.models import Profession, User
+from atmp.demo import content
 from atmp.demo_materials import load_materials
-from catalogue import demo_content as content
-from catalogue.models import StandardPage
+from catalogue.models import SiteLinks, StandardPage
 from catalogue.setup import ensure_site, follow_base_url
 from courses.centres import centre_page, centre_team, ensure_centre, network_admins
 from courses.factories import (
@@ -73,16 +73,14 @@ def rich_list(items):
 
 
 def stream(blocks):
-    """demo_content's (type, value) pairs as StreamField raw data for BodyBlock."""
+    """A data file's body blocks as StreamField raw data for BodyBlock."""
     data = []
-    for kind, value in blocks:
+    for block in blocks:
+        kind, value = block["type"], block["value"]
         if kind == "programme":
-            value = {
-                "title": value.get("title", ""),
-                "items": [{"time": item[0], "activity": item[1], "speaker": ""} for item in value["items"]],
-            }
+            value = {"title": value.get("title", ""), "items": [{**item, "speaker": ""} for item in value["items"]]}
         elif kind == "faq":
-            value = {"items": [{"question": question, "answer": answer} for question, answer in value]}
+            value = {"items": value}
         data.append({"type": kind, "value": value})
     return data
 
@@ -127,48 +125,20 @@ AUDIENCE_PROFESSIONS = {
 }
 
 
-class Command(BaseCommand):
-    help = "Load realistic demo content in Swedish and English (idempotent). Development only: DEBUG must be on."
+class DemoSite:
+    """One run of the loader: the content it reads and what the steps have built so far."""
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--i-know-this-is-not-production",
-            action="store_true",
-            help="Run with DEBUG off too (a benchmark or a staging copy): the demo logins have published passwords.",
-        )
-
-    def handle(self, *args, **options):
-        # The demo's superuser and organisers have passwords printed in this repository: on a real site they
-        # would be the front door.
-        if not settings.DEBUG and not options["i_know_this_is_not_production"]:
-            raise CommandError(
-                "load_demo creates a superuser and organisers whose passwords are in the repository, so it runs "
-                "only with DEBUG on (development settings). On a throw-away copy that is not production, pass "
-                "--i-know-this-is-not-production."
-            )
-        started = time.monotonic()
-        self.now = timezone.now()
-        before = self.counts()
-        # A translation is copied under the original's slug and then given its own; Wagtail would record
-        # each rename as a redirect from an address that was never published (in a task run on commit).
-        with override_settings(WAGTAILREDIRECTS_AUTO_CREATE=False), transaction.atomic():
-            skeleton = ensure_site()
-            follow_base_url(skeleton.site)  # `make run PORT=...`: links in mails and feeds name that port
-            self.sv, self.en = Locale.objects.get(language_code="sv"), Locale.objects.get(language_code="en")
-            self.load_people()
-            self.load_taxonomies()
-            self.complete_profiles()
-            self.load_courses(skeleton.catalogue["sv"])
-            self.load_enrolments()
-            load_materials()  # the materials library (atmp/demo/materials.toml)
-            self.load_pages(skeleton.home)
-            self.settle_past_mail()
-        after = self.counts()
-        self.report(before, after, time.monotonic() - started)
+    def __init__(self, content, now):
+        self.content = content
+        self.now = now
+        self.skeleton = ensure_site()
+        follow_base_url(self.skeleton.site)  # `make run PORT=...`: links in mails and feeds name that port
+        self.sv, self.en = Locale.objects.get(language_code="sv"), Locale.objects.get(language_code="en")
 
     # People ---------------------------------------------------------------------------------------
 
     def load_people(self):
+        content, passwords = self.content, self.content.passwords
         password_hash = cache(make_password)  # hashing is slow by design; once per password is enough
 
         def person(email, first_name, last_name, password, **extra):
@@ -184,21 +154,21 @@ class Command(BaseCommand):
             EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             return user
 
-        self.admin = person(**content.ADMIN, password=content.ADMIN_PASSWORD, is_staff=True, is_superuser=True)
-        self.check_in_helper = person(**content.CHECK_IN_HELPER, password=content.OWNER_PASSWORD, is_staff=True)
+        self.admin = person(**content.admin, password=passwords["admin"], is_staff=True, is_superuser=True)
+        self.check_in_helper = person(**content.check_in_helper, password=passwords["owner"], is_staff=True)
         self.owners = {
-            centre["slug"]: person(**centre["owner"], password=content.OWNER_PASSWORD, is_staff=True)
-            for centre in content.CENTRES
+            centre["slug"]: person(**centre["owner"], password=passwords["owner"], is_staff=True)
+            for centre in content.centres
         }
         self.clinicians = [
             person(
                 f"klinisk{number}@atmp.example",
-                first_name,
-                last_name,
-                content.CLINICIAN_PASSWORD,
-                preferred_language=language,
+                clinician["first_name"],
+                clinician["last_name"],
+                passwords["clinician"],
+                preferred_language=clinician["language"],
             )
-            for number, (first_name, last_name, language) in enumerate(content.CLINICIANS, start=1)
+            for number, clinician in enumerate(content.clinicians, start=1)
         ]
 
     WORKPLACES = [
@@ -228,7 +198,7 @@ class Command(BaseCommand):
     def load_taxonomies(self):
         root = Collection.get_first_root_node()
         self.centres = {}
-        for data in content.CENTRES:
+        for data in self.content.centres:
             name = data["sv"]["name"]
             collection = root.get_children().filter(name=name).first() or root.add_child(name=name)
             centre = CentreFactory(
@@ -249,31 +219,32 @@ class Command(BaseCommand):
             # The centre's pages and groups; its demo course owner joins the course owners.
             ensure_centre(centre)
             centre_team(centre, CentreTeam.Role.COURSE_OWNER).user_set.add(self.owners[data["slug"]])
-        first_centre = self.centres[content.CENTRES[0]["slug"]]
+        first_centre = self.centres[self.content.centres[0]["slug"]]
         centre_team(first_centre, CentreTeam.Role.CHECK_IN_HELPER).user_set.add(self.check_in_helper)
         network_admins().user_set.add(self.admin)
 
         self.topics, self.audiences = {}, {}
         for model_factory, rows, found in (
-            (TopicFactory, content.TOPICS, self.topics),
-            (AudienceFactory, content.AUDIENCES, self.audiences),
+            (TopicFactory, self.content.topics, self.topics),
+            (AudienceFactory, self.content.audiences, self.audiences),
         ):
-            for slug, sv_name, en_name in rows:
-                extra = {"professions": AUDIENCE_PROFESSIONS[slug]} if model_factory is AudienceFactory else {}
-                entry = model_factory(slug=slug, locale=self.sv, name=sv_name, **extra)
-                translate_snippet(entry, self.en, name=en_name)
-                found[slug] = entry
+            for row in rows:
+                extra = {"professions": AUDIENCE_PROFESSIONS[row["slug"]]} if model_factory is AudienceFactory else {}
+                entry = model_factory(slug=row["slug"], locale=self.sv, name=row["sv"], **extra)
+                translate_snippet(entry, self.en, name=row["en"])
+                found[row["slug"]] = entry
 
     # Courses and occasions ------------------------------------------------------------------------
 
-    def load_courses(self, catalogue):
+    def load_courses(self):
+        catalogue = self.skeleton.catalogue["sv"]
         rng = random.Random(SEED)
         today = timezone.localdate()
         anchor = today - dt.timedelta(days=today.weekday())
         self.courses = []
         self.kept_schedules = 0
         counter = 0
-        for index, data in enumerate(content.COURSES):
+        for index, data in enumerate(self.content.courses):
             # Plan first, whatever exists, so the random sequence (and every later course's dates) never
             # depends on what is already in the database.
             planned = self.plan_occasions(rng, index, data, anchor)
@@ -305,15 +276,14 @@ class Command(BaseCommand):
                     learning_objectives=rich_list(en["objectives"]),
                     prerequisites=en["prerequisites"],
                 )
-            self.apply_rules(page)
+            self.apply_rules(page, data.get("rules"))
             self.courses.append(page)
 
-    def apply_rules(self, page):
-        """The Enrolment tab's rules on the demo courses that show them (demo_content.COURSE_RULES).
+    def apply_rules(self, page, rules):
+        """The Enrolment tab's rules on the demo courses that show them (a course file's `[rules]`).
 
         Set once, on a course that still has the default rules: what an owner changed later stays.
         """
-        rules = content.COURSE_RULES.get(page.slug)
         page = CoursePage.objects.get(pk=page.pk)
         untouched = (
             not page.enrolment_questions
@@ -338,21 +308,20 @@ class Command(BaseCommand):
             version.offer_hours = rules.get("offer_hours", version.offer_hours)
             version.organiser_notices = rules.get("organiser_notices", OrganiserNotices.NONE)
             if rules.get("evaluation"):
-                version.evaluation_url = content.EVALUATION_URL.format(slug=page.slug)
+                version.evaluation_url = self.content.evaluation_url.format(slug=page.slug)
             version.enrolment_questions = [
                 {
                     "type": "question",
                     "id": block_id,
                     "value": {
-                        "label": wording[0],
-                        "help_text": wording[1],
-                        "kind": kind,
-                        "choices": wording[2],
-                        "required": required,
+                        "label": question[language]["label"],
+                        "help_text": question[language]["help_text"],
+                        "kind": question["kind"],
+                        "choices": question[language]["choices"],
+                        "required": question["required"],
                     },
                 }
-                for block_id, (kind, required, *words) in zip(ids, questions, strict=True)
-                for wording in [words[0] if language == "sv" else words[1]]
+                for block_id, question in zip(ids, questions, strict=True)
             ]
             version.save_revision().publish()
 
@@ -370,9 +339,9 @@ class Command(BaseCommand):
             elif question["kind"] == "yes_no":
                 answer = rng.choice(["yes", "yes", "no"])
             elif question["kind"] == "long_text":
-                answer = rng.choice(content.DEMO_LONG_ANSWERS)
+                answer = rng.choice(self.content.long_answers)
             else:
-                answer = user.workplace or rng.choice(content.DEMO_LONG_ANSWERS)
+                answer = user.workplace or rng.choice(self.content.long_answers)
             if question["required"] or rng.random() < 0.7:
                 answers[block.id] = {"question": question["label"], "answer": answer}
         return answers
@@ -406,7 +375,7 @@ class Command(BaseCommand):
 
     def plan_occasions(self, rng, index, data, anchor):
         """The occasions of one course as field dicts, spread from about 3 months ago to 12 months ahead."""
-        days, start_time, end_time = data["schedule"]
+        days, start_time, end_time = (data["schedule"][key] for key in ("days", "start", "end"))
         count = data["occasions"]
         first = rng.randint(-PAST_DAYS, -5) if rng.random() < 0.8 else rng.randint(3, 25)
         step = min((FUTURE_DAYS - 20 - first) / max(count - 1, 1), 180)
@@ -423,8 +392,8 @@ class Command(BaseCommand):
                 continue
             previous = day
             centre = data["centres"][number % len(data["centres"])]
-            centre_data = next(c for c in content.CENTRES if c["slug"] == centre)
-            venue, address, city = centre_data["venues"][(index + number) % len(centre_data["venues"])]
+            venues = self.content.centre(centre)["venues"]
+            venue = venues[(index + number) % len(venues)]
             mode = data["format"]
             if mode == CourseFormat.HYBRID and number % 3 == 2:
                 mode = CourseFormat.IN_PERSON
@@ -455,9 +424,9 @@ class Command(BaseCommand):
                 }[mode]
                 online = mode == CourseFormat.ONLINE
                 fields.update(
-                    venue="" if online else venue,
-                    address="" if online else address,
-                    city="" if online else city,
+                    venue="" if online else venue["name"],
+                    address="" if online else venue["address"],
+                    city="" if online else venue["city"],
                     online_link=ONLINE_LINK.format(slug=slug, day=day) if mode != CourseFormat.IN_PERSON else "",
                     capacity=capacities[int(capacity_draw * len(capacities))],
                     enrolment_closes=end_of_day(day - dt.timedelta(days=closes_days)),
@@ -587,12 +556,13 @@ class Command(BaseCommand):
 
     # Pages ----------------------------------------------------------------------------------------
 
-    def load_pages(self, homes):
+    def load_pages(self):
+        homes = self.skeleton.home
         for code, home in homes.items():
             if not home.intro:
-                home.intro = content.HOME_INTRO[code]
+                home.intro = self.content.home_intro[code]
                 home.save_revision().publish()
-        for data in content.STANDARD_PAGES:
+        for data in self.content.pages:
             sv = StandardPage.objects.child_of(homes["sv"]).filter(slug=data["sv"]["slug"]).first()
             if sv is None:
                 sv = StandardPage(locale=self.sv, **self.page_fields(data["sv"]))
@@ -609,8 +579,6 @@ class Command(BaseCommand):
     @staticmethod
     def link_site_pages(home):
         """Point the footer's privacy notice and accessibility statement at their demo pages."""
-        from catalogue.models import SiteLinks
-
         links = SiteLinks.load()
         pages = {page.slug: page for page in StandardPage.objects.child_of(home)}
         changed = False
@@ -627,62 +595,88 @@ class Command(BaseCommand):
     def page_fields(data):
         return {"title": data["title"], "slug": data["slug"], "intro": data["intro"], "body": stream(data["body"])}
 
-    # Report ---------------------------------------------------------------------------------------
 
-    def counts(self):
-        return {
-            "ATMP-centres (sv + en)": Centre.objects.count(),
-            "topics (sv + en)": Topic.objects.count(),
-            "audiences (sv + en)": Audience.objects.count(),
-            "collections": Collection.objects.count(),
-            "course pages (sv + en)": CoursePage.objects.count(),
-            "standard pages (sv + en)": StandardPage.objects.count(),
-            "materials (sv + en)": MaterialPage.objects.count(),
-            "page revisions": Revision.page_revisions.count(),
-            "occasions": Occasion.objects.count(),
-            "users": User.objects.count(),
-            "verified e-mail addresses": EmailAddress.objects.filter(verified=True).count(),
-            "enrolments": Enrolment.objects.count(),
-        }
+def load_library(demo):
+    """The materials library (atmp/demo/materials.toml)."""
+    load_materials()
 
-    def report(self, before, after, seconds):
-        out = self.stdout
-        out.write(self.style.MIGRATE_HEADING("Demo content"))
-        out.write(f"  {'':28} {'total':>7} {'new':>6}")
-        for label, total in after.items():
-            out.write(f"  {label:28} {total:7} {total - before[label]:+6}")
 
-        occasions = Occasion.objects.filter(course__in=self.courses).with_seats()
-        upcoming = [occasion for occasion in occasions if occasion.end >= self.now]
-        scheduled = [occasion for occasion in upcoming if not occasion.is_cancelled]
-        statuses = Counter(Enrolment.objects.filter(occasion__in=occasions).values_list("status", flat=True))
+STEPS = [
+    DemoSite.load_people,
+    DemoSite.load_taxonomies,
+    DemoSite.complete_profiles,
+    DemoSite.load_courses,
+    DemoSite.load_enrolments,
+    load_library,
+    DemoSite.load_pages,
+    DemoSite.settle_past_mail,
+]
+
+
+def load(steps=STEPS):
+    """Run the steps in one transaction and return the DemoSite they built."""
+    # A translation is copied under the original's slug and then given its own; Wagtail would record
+    # each rename as a redirect from an address that was never published (in a task run on commit).
+    with override_settings(WAGTAILREDIRECTS_AUTO_CREATE=False), transaction.atomic():
+        demo = DemoSite(content.load(), timezone.now())
+        for step in steps:
+            step(demo)
+    return demo
+
+
+# Report -------------------------------------------------------------------------------------------
+
+
+def counts():
+    return {
+        "ATMP-centres (sv + en)": Centre.objects.count(),
+        "topics (sv + en)": Topic.objects.count(),
+        "audiences (sv + en)": Audience.objects.count(),
+        "collections": Collection.objects.count(),
+        "course pages (sv + en)": CoursePage.objects.count(),
+        "standard pages (sv + en)": StandardPage.objects.count(),
+        "materials (sv + en)": MaterialPage.objects.count(),
+        "page revisions": Revision.page_revisions.count(),
+        "occasions": Occasion.objects.count(),
+        "users": User.objects.count(),
+        "verified e-mail addresses": EmailAddress.objects.filter(verified=True).count(),
+        "enrolments": Enrolment.objects.count(),
+    }
+
+
+def report(demo, before, after, seconds, out, style):
+    """What the run added, the demo's occasions and enrolments in figures, and the demo logins."""
+    out.write(style.MIGRATE_HEADING("Demo content"))
+    out.write(f"  {'':28} {'total':>7} {'new':>6}")
+    for label, total in after.items():
+        out.write(f"  {label:28} {total:7} {total - before[label]:+6}")
+
+    occasions = Occasion.objects.filter(course__in=demo.courses).with_seats()
+    upcoming = [occasion for occasion in occasions if occasion.end >= demo.now]
+    scheduled = [occasion for occasion in upcoming if not occasion.is_cancelled]
+    statuses = Counter(Enrolment.objects.filter(occasion__in=occasions).values_list("status", flat=True))
+    out.write(
+        f"  Occasions: {len(occasions) - len(upcoming)} past, {len(upcoming)} upcoming "
+        f"({sum(o.is_cancelled for o in occasions)} cancelled in all, "
+        f"{sum(o.language == 'en' for o in occasions)} in English, "
+        f"{sum(o.capacity is None for o in occasions)} without a seat limit); upcoming and scheduled: "
+        f"{sum(o.is_full for o in scheduled)} full, "
+        f"{sum(o.seats_left is not None and 1 <= o.seats_left <= 3 for o in scheduled)} with 1–3 seats left."
+    )
+    out.write("  Enrolments: " + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())))
+    if demo.kept_schedules:
         out.write(
-            f"  Occasions: {len(occasions) - len(upcoming)} past, {len(upcoming)} upcoming "
-            f"({sum(o.is_cancelled for o in occasions)} cancelled in all, "
-            f"{sum(o.language == 'en' for o in occasions)} in English, "
-            f"{sum(o.capacity is None for o in occasions)} without a seat limit); upcoming and scheduled: "
-            f"{sum(o.is_full for o in scheduled)} full, "
-            f"{sum(o.seats_left is not None and 1 <= o.seats_left <= 3 for o in scheduled)} with 1–3 seats left."
+            f"  {demo.kept_schedules} courses kept the occasions they had (from an earlier week, or a draft "
+            "in progress); start from an empty database for dates around today."
         )
-        out.write("  Enrolments: " + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())))
-        if self.kept_schedules:
-            out.write(
-                f"  {self.kept_schedules} courses kept the occasions they had (from an earlier week, or a draft "
-                "in progress); start from an empty database for dates around today."
-            )
-        out.write(self.style.SUCCESS(f"Done in {seconds:.1f} s."))
+    out.write(style.SUCCESS(f"Done in {seconds:.1f} s."))
 
-        out.write(self.style.MIGRATE_HEADING("Demo logins"))
-        out.write(f"  {content.ADMIN['email']:38} {content.ADMIN_PASSWORD:17} network admin (superuser)")
-        out.write(
-            f"  {content.CHECK_IN_HELPER['email']:38} {content.OWNER_PASSWORD:17} check-in helper, "
-            f"{content.CENTRES[0]['sv']['name']}"
-        )
-        for centre in content.CENTRES:
-            out.write(
-                f"  {centre['owner']['email']:38} {content.OWNER_PASSWORD:17} course owner, {centre['sv']['name']}"
-            )
-        last = len(content.CLINICIANS)
-        out.write(
-            f"  {'klinisk1 … klinisk' + str(last) + '@atmp.example':38} {content.CLINICIAN_PASSWORD:17} clinicians"
-        )
+    content, passwords = demo.content, demo.content.passwords
+    first_centre = content.centres[0]["sv"]["name"]
+    out.write(style.MIGRATE_HEADING("Demo logins"))
+    out.write(f"  {content.admin['email']:38} {passwords['admin']:17} network admin (superuser)")
+    out.write(f"  {content.check_in_helper['email']:38} {passwords['owner']:17} check-in helper, {first_centre}")
+    for centre in content.centres:
+        out.write(f"  {centre['owner']['email']:38} {passwords['owner']:17} course owner, {centre['sv']['name']}")
+    last = len(content.clinicians)
+    out.write(f"  {'klinisk1 … klinisk' + str(last) + '@atmp.example':38} {passwords['clinician']:17} clinicians")
