@@ -235,6 +235,10 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # No WAGTAILAPI_BASE_URL: the API builds its detail_url from the Site serving the request, as html_url does.
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Wagtail 8 autosaves a new page by posting the create form in the background; a click on "Publicera" while that
+# request runs creates the page a second time and fails on the taken address (a 500 for the owner, seen in the
+# owner's browser journey). Owners save drafts themselves until creating is safe to race.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 REST_FRAMEWORK = {
