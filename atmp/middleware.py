@@ -6,6 +6,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.shortcuts import redirect
 from django.template import loader
 from django.utils import translation
 from wagtail.admin.auth import permission_denied
@@ -13,6 +14,7 @@ from wagtail.admin.auth import permission_denied
 from accounts.views import admin_gate
 from atmp import admin_scope
 from courses import translation_access
+from courses.permissions import owners_start_page
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +118,11 @@ class AdminScopeMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
+        if match is not None and match.view_name == "wagtailadmin_explore_root" and request.user.is_authenticated:
+            # A course owner's work starts at their centre's courses, not at the tree above them.
+            start = owners_start_page(request.user)
+            if start is not None:
+                return redirect("wagtailadmin_explore", start.pk)
         if match is None or not view_kwargs or not request.path_info.startswith("/admin/"):
             return None
         if not request.user.is_authenticated:
