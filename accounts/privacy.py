@@ -598,3 +598,37 @@ class CertificateHandler(Handler):
         Certificate.objects.filter(enrolment__user=erasure.user).exclude(participant_name="").update(
             participant_name=""
         )
+
+
+# --- CPD transcripts (issue 17; moves to enrolment/privacy.py with the registry) ------------------------------
+
+
+@register
+class TranscriptHandler(Handler):
+    """Like certificates: a transcript keeps verifying for whoever holds one; erasure blanks the name on it."""
+
+    model = "enrolment.Transcript"
+    key = "cpd_transcripts"
+    erase_order = 15
+
+    def export(self, user):
+        from enrolment import cpd
+        from enrolment.models import Transcript
+
+        language = user.preferred_language
+        return [
+            {
+                "code": transcript.display_code,
+                "issued_at": _iso(transcript.issued_at),
+                "participant_name": transcript.participant_name,
+                "courses": transcript.entries,
+                "total_cpd_hours": transcript.total_hours,
+                "verification_url": cpd.verification_url(transcript, language),
+            }
+            for transcript in Transcript.objects.filter(user=user).order_by("pk")
+        ]
+
+    def erase(self, erasure):
+        from enrolment.models import Transcript
+
+        Transcript.objects.filter(user=erasure.user).exclude(participant_name="").update(participant_name="")
