@@ -262,19 +262,19 @@ def render_transcript_pdf(transcript, language):
         if facts["participant"]:
             story += [paragraph(_("Courses attended by"), "intro"), paragraph(facts["participant"], "name")]
 
-        header = [_("Date"), _("Course"), _("Hours"), _("Lipus number"), _("Certificate")]
+        # The certificate's code under the course title: a column of its own would break the codes across lines.
+        header = [_("Date"), _("Course"), _("Hours"), _("Lipus number")]
         rows = [[paragraph(label, "label") for label in header]]
         for row in facts["rows"]:
             rows.append(
                 [
                     paragraph(row["date"], "small"),
-                    paragraph(row["course"], "value"),
+                    [paragraph(row["course"], "value"), paragraph(f"{_('Certificate')} {row['certificate']}", "small")],
                     paragraph(row["hours"] or "–", "value"),
                     paragraph(row["lipus"] or "–", "small"),
-                    paragraph(row["certificate"], "small"),
                 ]
             )
-        columns = [24 * mm, width - 24 * mm - 16 * mm - 36 * mm - 32 * mm, 16 * mm, 36 * mm, 32 * mm]
+        columns = [26 * mm, width - 26 * mm - 18 * mm - 36 * mm, 18 * mm, 36 * mm]
         table = Table(rows, colWidths=columns, repeatRows=1)
         table.setStyle(
             TableStyle(
