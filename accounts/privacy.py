@@ -632,3 +632,69 @@ class TranscriptHandler(Handler):
         from enrolment.models import Transcript
 
         Transcript.objects.filter(user=erasure.user).exclude(participant_name="").update(participant_name="")
+
+
+# --- Course alerts (issue 17; moves to catalogue/privacy.py with the registry) --------------------------------
+
+
+def _alerts_of(user, emails=None):
+    from catalogue.models import Alert
+
+    emails = emails or {user.email.lower()}
+    return Alert.objects.filter(Q(user=user) | Q(email__in=emails))
+
+
+@register
+class AlertHandler(Handler):
+    """A person's alerts (also those made before they had an account, by address) are exported and deleted."""
+
+    model = "catalogue.Alert"
+    key = "course_alerts"
+    erase_order = 10
+
+    def export(self, user):
+        from catalogue import alerts
+
+        return [
+            {
+                "email": alert.email,
+                "view": alerts.describe(alert),
+                "filters": alert.query,
+                "language": alert.language,
+                "frequency": alert.frequency,
+                "created_at": _iso(alert.created_at),
+                "confirmed_at": _iso(alert.confirmed_at) if alert.confirmed_at else None,
+                "mails_sent": alert.messages.filter(status="sent").count(),
+            }
+            for alert in _alerts_of(user).order_by("pk")
+        ]
+
+    def erase(self, erasure):
+        # Their matches and mails go with them (CASCADE).
+        _alerts_of(erasure.user, erasure.emails).delete()
+
+
+@register
+class AlertMessageHandler(Handler):
+    """Alert mails hold no address of their own (the alert's): exported with the alerts, deleted with them."""
+
+    model = "catalogue.AlertMessage"
+    key = "course_alert_mails"
+    erase_order = 10
+
+    def export(self, user):
+        from catalogue.models import AlertMessage
+
+        return [
+            {
+                "kind": message.kind,
+                "status": message.status,
+                "sent_at": _iso(message.sent_at) if message.sent_at else None,
+            }
+            for message in AlertMessage.objects.filter(alert__in=_alerts_of(user)).order_by("pk")
+        ]
+
+    def erase(self, erasure):
+        from catalogue.models import AlertMessage
+
+        AlertMessage.objects.filter(alert__in=_alerts_of(erasure.user, erasure.emails)).delete()
