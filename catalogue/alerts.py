@@ -348,7 +348,8 @@ def build_email(message):
 def _claim(message_pk, now):
     with transaction.atomic():
         message = (
-            AlertMessage.objects.select_for_update(skip_locked=True)
+            # Only this row: the beat job may hold the alert's lock at this moment.
+            AlertMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("alert")
             .filter(pk=message_pk, status=AlertMessage.Status.QUEUED)
             .first()
