@@ -70,7 +70,7 @@ def follow(request):
             else:
                 if started:
                     messages.success(request, _("You follow this view. We e-mail you when new courses match it."))
-                    return redirect(alerts.catalogue_url(alert))
+                    return redirect(alerts.catalogue_url(alert, request))
                 return _private(render(request, "catalogue/alert_check_email.html", {"email": alert.email}))
         else:
             status = 400
@@ -86,7 +86,7 @@ def confirm(request, token):
     if request.method == "POST":
         alerts.confirm(token)
         messages.success(request, _("Your alert is on. We e-mail you when new courses match it."))
-        return redirect(alerts.catalogue_url(alert))
+        return redirect(alerts.catalogue_url(alert, request))
     context = {"alert": alert, "view": alerts.describe(alert)}
     return _private(render(request, "catalogue/alert_confirm.html", context))
 
@@ -127,7 +127,10 @@ def profile_section(request):
     """The person's alerts on their profile page (accounts asks through the `account_profile_sections` hook)."""
     from django.template.loader import render_to_string
 
-    items = [(alert, alerts.describe(alert), alerts.catalogue_url(alert)) for alert in alerts.alerts_of(request.user)]
+    items = [
+        (alert, alerts.describe(alert), alerts.catalogue_url(alert, request))
+        for alert in alerts.alerts_of(request.user)
+    ]
     return render_to_string(
         "catalogue/includes/profile_alerts.html",
         {"items": items, "frequencies": Alert.Frequency.choices},

@@ -109,12 +109,15 @@ def _describe(alert):
     return " · ".join(parts) or _("All courses")
 
 
-def catalogue_url(alert):
-    """The followed view on the site, in the alert's language."""
+def catalogue_url(alert, request=None):
+    """The followed view on the site, in the alert's language: absolute for mails, relative within the site."""
     from .models import CatalogueIndexPage
 
     page = CatalogueIndexPage.objects.live().filter(locale__language_code=alert.language).first()
-    base = page.get_full_url() if page else site_root_url() + "/"
+    if page is None:
+        base = "/" if request else site_root_url() + "/"
+    else:
+        base = page.get_url(request) if request else page.get_full_url()
     return f"{base}?{alert.query}" if alert.query else base
 
 
