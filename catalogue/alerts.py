@@ -39,6 +39,10 @@ from .models import Alert, AlertMatch, AlertMessage
 logger = logging.getLogger(__name__)
 
 WEEK = timezone.timedelta(days=7)
+# An address nobody confirms gets no more than this many confirmation mails, and unconfirmed alerts are
+# forgotten after CONFIRM_WITHIN: someone typing another person's address cannot flood their inbox.
+MAX_UNCONFIRMED = 3
+CONFIRM_WITHIN = timezone.timedelta(days=7)
 MAX_ATTEMPTS = 6
 SWEEP_AFTER = timezone.timedelta(minutes=2)
 # The query-string keys that choose what a view shows; page and sort only change how it is shown.
@@ -175,6 +179,11 @@ def follow(*, query, language, frequency, user=None, email="", now=None):
         if user is not None:
             _start(alert, now)
             return alert, True
+        if created and Alert.objects.filter(email=email, confirmed_at__isnull=True).count() > MAX_UNCONFIRMED:
+            raise AlertError(
+                _("This address has alerts waiting for confirmation: please confirm those first (see your e-mail)."),
+                code="too_many_unconfirmed",
+            )
         _queue(alert, AlertMessage.Kind.CONFIRM, f"confirm:{alert.pk}")
     return alert, False
 
@@ -214,6 +223,7 @@ def queue_matches(now=None):
     listing the occasions published since it last told, and remember them. Safe to run twice, or at once on
     two workers: each alert is locked, and an occasion once told is an AlertMatch row."""
     now = now or timezone.now()
+    Alert.objects.filter(confirmed_at__isnull=True, created_at__lt=now - CONFIRM_WITHIN).delete()
     due = Alert.objects.filter(confirmed_at__isnull=False).filter(
         Q(frequency=Alert.Frequency.INSTANT) | Q(next_digest_at__lte=now)
     )

@@ -279,3 +279,16 @@ def test_erasure_deletes_the_alerts_and_their_mails(
 
     assert not Alert.objects.exists()
     assert not AlertMessage.objects.exists()
+
+
+def test_an_address_nobody_confirms_gets_few_mails_and_is_forgotten(client, site, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for topic in ["a", "b", "c", "d", "e"]:
+            client.post("/sv/alerts/", {"query": f"q={topic}", "email": "someone@example.se", "frequency": "weekly"})
+
+    assert len(mail.outbox) == 3
+    assert Alert.objects.count() == 3
+
+    alerts.queue_matches(now=timezone.now() + dt.timedelta(days=8))
+
+    assert not Alert.objects.exists()
