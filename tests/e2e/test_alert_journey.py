@@ -10,11 +10,12 @@ from playwright.sync_api import expect
 from catalogue import alerts
 from catalogue.models import Alert
 from courses.factories import OccasionFactory, create_course, translate_course
+from tests.e2e.test_accessibility import audit  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_visitor_follows_a_filtered_catalogue_view(live_server, page, small_catalogue, screenshot):
+def test_a_visitor_follows_a_filtered_catalogue_view(live_server, page, small_catalogue, screenshot, audit):  # noqa: F811
     _stockholm, sahlgrenska = small_catalogue["centres"]
     page.goto(f"{live_server.url}/en/courses/")
     page.locator("summary", has_text="ATMP-centre").click()
@@ -26,12 +27,14 @@ def test_a_visitor_follows_a_filtered_catalogue_view(live_server, page, small_ca
     page.get_by_label("Your e-mail address").fill("nils.berg@example.se")
     page.get_by_label("At once").check()
     screenshot("alert-follow-en")
+    audit.check("alert-follow-en")
     page.get_by_role("button", name="Follow").click()
     expect(page.locator("h1")).to_have_text("Check your e-mail")
 
     (confirmation,) = mail.outbox
     link = re.search(r"https?://\S+/en/alerts/confirm/\S+/", confirmation.body).group(0)
     page.goto(f"{live_server.url}{re.sub(r'^https?://[^/]+', '', link)}")
+    audit.check("alert-confirm-en")
     page.get_by_role("button", name="Confirm").click()
     expect(page).to_have_url(re.compile(r"/en/courses/\?centre=sahlgrenska$"))
     expect(page.locator(".messages")).to_contain_text("Your alert is on")
@@ -55,3 +58,4 @@ def test_a_visitor_follows_a_filtered_catalogue_view(live_server, page, small_ca
     page.get_by_role("button", name="Stop the alert").click()
     expect(page.locator("h1")).to_have_text("The alert is stopped")
     assert not Alert.objects.exists()
+    audit.assert_clean()

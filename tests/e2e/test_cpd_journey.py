@@ -14,6 +14,7 @@ from accounts.factories import DEMO_PASSWORD
 from courses.factories import OccasionFactory
 from enrolment.factories import EnrolmentFactory
 from enrolment.models import Enrolment, Transcript
+from tests.e2e.test_accessibility import audit  # noqa: F401 - fixture
 from tests.enrolment.conftest import make_participant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,7 +25,12 @@ def stockholm(*args):
 
 
 def test_a_clinician_downloads_the_cpd_transcript_and_its_code_verifies(
-    live_server, page, small_catalogue, screenshot, tmp_path
+    live_server,
+    page,
+    small_catalogue,
+    screenshot,
+    tmp_path,
+    audit,  # noqa: F811
 ):
     car_t, gmp, _gene = small_catalogue["courses"]
     for course, hours in [(car_t, "6.5"), (gmp, "3")]:
@@ -51,6 +57,7 @@ def test_a_clinician_downloads_the_cpd_transcript_and_its_code_verifies(
     expect(cpd.locator("tfoot")).to_contain_text("9,5")
     expect(cpd).to_contain_text("LIPUS-2025-0412")
     screenshot("my-cpd-sv")
+    audit.check("my-cpd-sv")
 
     with page.expect_download() as download_info:
         cpd.get_by_role("link", name="Ladda ner sammanställning av fortbildning (PDF)").click()
@@ -71,3 +78,5 @@ def test_a_clinician_downloads_the_cpd_transcript_and_its_code_verifies(
     expect(page.get_by_role("status")).to_contain_text("Giltig fortbildningssammanställning")
     expect(page.get_by_role("table")).to_contain_text(car_t.title)
     screenshot("transcript-verified-sv")
+    audit.check("transcript-verified-sv")
+    audit.assert_clean()
