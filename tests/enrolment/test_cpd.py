@@ -8,6 +8,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
@@ -288,3 +290,21 @@ def test_erasure_removes_the_name_and_the_transcript_keeps_verifying(logged_in, 
     assert "Åsa" not in html
     assert "The name has been removed" in html
     assert CAR_T["en"] in html
+
+
+def test_my_cpd_takes_as_many_queries_for_twenty_courses_as_for_two(client, participant, gmp):
+    def attend(count):
+        for _index in range(count):
+            EnrolmentFactory(user=participant, occasion=OccasionFactory(course=gmp, past=True), status=Status.ATTENDED)
+
+    client.force_login(participant)
+    attend(2)
+    client.get("/sv/my-courses/")  # the first request of a session does its own one-off work
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/sv/my-courses/").status_code == 200
+    attend(18)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/sv/my-courses/").content.decode()
+
+    assert cpd_section(html).count("/sv/my-courses/certificate/") == 20
+    assert len(many) == len(few)
