@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 from . import privacy, services
 from .forms import ProfileForm
@@ -34,7 +35,9 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile has been saved."))
         return redirect(next_url or "profile")
-    return _private(render(request, "accounts/profile.html", {"form": form, "next": next_url}))
+    # Sections other apps add (catalogue: the person's alerts), without accounts importing them.
+    sections = [section(request) for section in hooks.get_hooks("account_profile_sections")]
+    return _private(render(request, "accounts/profile.html", {"form": form, "next": next_url, "sections": sections}))
 
 
 @login_required

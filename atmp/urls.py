@@ -51,6 +51,7 @@ urlpatterns += i18n_patterns(
     path("accounts/privacy/deleted/", account_views.privacy_deleted, name="privacy_deleted"),
     path("accounts/", include("allauth.urls")),
     path("my-courses/", include("enrolment.urls")),
+    path("alerts/", include("catalogue.urls")),
     path("enrol/<int:occasion_id>/", enrolment_views.enrol_occasion, name="enrol"),
     # /sv/intyg/, /en/certificate/: public verification of certificates of attendance
     path(verify_route, enrolment_views.verify_certificate, name="verify_certificate"),

@@ -1,7 +1,9 @@
 """The pages visitors arrive on: the home page, the course catalogue (facets, search, iCal feed) and plain pages."""
 
+import secrets
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -242,3 +244,102 @@ class SiteLinks(BaseGenericSetting):
 def privacy_notice_url():
     links = SiteLinks.load()
     return SiteLinks.url_of(links.privacy_notice) or f"/{active_language()}/"
+
+
+# --- Alerts: a followed catalogue view (see catalogue.alerts) ----------------------------------------------
+
+
+def new_alert_token():
+    return secrets.token_urlsafe(24)
+
+
+class Alert(models.Model):
+    """Someone follows a catalogue view (its filters and search) by e-mail.
+
+    Someone without an account confirms the address first (double opt-in: `confirmed_at` is empty until then);
+    a logged-in person's alert is confirmed at once. `token` is the secret in the confirmation and unsubscribe
+    links, so neither needs a login.
+    """
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly digest")
+        INSTANT = "instant", _("At once")
+
+    email = models.EmailField(_("e-mail address"))
+    # CASCADE: an alert belongs to the person; deleting the account ends it (erasure deletes it first anyway).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("person"),
+    )
+    language = models.CharField(_("language"), max_length=8, default="sv")
+    # The catalogue's query string (filters and search, without page or sort): the view, as a link can show it.
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    frequency = models.CharField(_("how often"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
+    token = models.CharField(max_length=64, unique=True, default=new_alert_token, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # A weekly alert's next digest; the beat job reads it from the database (nothing scheduled in the broker).
+    next_digest_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["email", "language", "query"], name="one_alert_per_address_and_view")
+        ]
+
+    def __str__(self):
+        return f"{self.email}: {self.query or '-'}"
+
+
+class AlertMatch(models.Model):
+    """An occasion the alert has already accounted for: told in a mail, or already published when the alert
+    began (only what is published afterwards is new). Never telling an occasion twice rests on this row."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="matches")
+    occasion = models.ForeignKey("courses.Occasion", on_delete=models.CASCADE, related_name="+")
+    told_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["alert", "occasion"], name="one_match_per_alert_and_occasion")]
+
+    def __str__(self):
+        return f"{self.alert_id}: {self.occasion_id}"
+
+
+class AlertMessage(models.Model):
+    """An alert's e-mail (confirmation or matches), written in the transaction that decides it, once per `key`,
+    and sent after commit by a task, like enrolment's outbox (which is about occasions and enrolments)."""
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", _("Confirm your alert")
+        MATCHES = "matches", _("New courses")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(max_length=200, unique=True)
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    occasion_ids = models.JSONField(default=list, blank=True)
+    message_id = models.CharField(max_length=255, unique=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempt_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="alert_message_status_created")]
+
+    def __str__(self):
+        return self.key

@@ -26,7 +26,7 @@ from accounts.site import absolute_url
 from courses import formatting
 from courses.models import CoursePage, localized
 
-from .models import Certificate, Enrolment
+from .models import Certificate, Enrolment, Transcript
 from .services import EnrolmentError
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed from paper has nothing to confuse.
@@ -54,7 +54,8 @@ verify_route = lazy(lambda: VERIFY_PATHS[active_language()], str)()
 def new_code():
     while True:
         code = "".join(secrets.choice(ALPHABET) for _i in range(CODE_LENGTH))
-        if not Certificate.objects.filter(code=code).exists():
+        # One code space with CPD transcripts: the same verification page finds either.
+        if not Certificate.objects.filter(code=code).exists() and not Transcript.objects.filter(code=code).exists():
             return code
 
 

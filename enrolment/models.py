@@ -291,3 +291,46 @@ class Certificate(models.Model):
 
     def centres(self, language):
         return self.centres_en if language == "en" else self.centres_sv
+
+
+class Transcript(models.Model):
+    """A CPD transcript: every certificate of attendance a person held when they downloaded it, with the
+    totals, under one verification code from the certificates' scheme (see enrolment.cpd).
+
+    Like a certificate it keeps a snapshot (`entries`), so verification shows what the transcript said; it is
+    withdrawn when any certificate it lists is.
+    """
+
+    # SET_NULL: a printed transcript keeps verifying whatever happens to the account.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transcripts",
+        verbose_name=_("person"),
+    )
+    # One code space with certificates: the same verification page finds either.
+    code = models.CharField(_("verification code"), max_length=12, unique=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    participant_name = models.CharField(_("participant"), max_length=300, blank=True)
+    # [{"certificate", "course_sv", "course_en", "start", "end", "cpd_hours", "lipus"}], oldest first
+    entries = models.JSONField(_("courses"), default=list)
+    total_hours = models.DecimalField(_("CPD hours"), max_digits=7, decimal_places=1, default=0)
+    certificates = models.ManyToManyField(Certificate, related_name="transcripts", verbose_name=_("certificates"))
+    # The certificates and name it lists: a download with nothing new reuses the transcript instead of
+    # issuing another code.
+    fingerprint = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("CPD transcript")
+        verbose_name_plural = _("CPD transcripts")
+        ordering = ["-issued_at"]
+        indexes = [models.Index(fields=["user", "fingerprint"], name="transcript_user_fingerprint")]
+
+    def __str__(self):
+        return self.display_code
+
+    @property
+    def display_code(self):
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))

@@ -1,5 +1,5 @@
 """The enrolment app's personal data, in accounts' privacy registry: enrolments (with their answers and
-events), the outbox's messages and certificates of attendance.
+events), the outbox's messages, certificates of attendance and CPD transcripts.
 
 Deleting an account first cancels the person's upcoming enrolments through the normal rules (the seats go
 to the waiting list); retention erases answers once the occasions are long over.
@@ -12,9 +12,9 @@ from accounts.privacy import Handler, iso, months_before, register
 from courses.blocks import CHOICE_KINDS
 from courses.models import CoursePage
 
-from . import certificates, services
+from . import certificates, cpd, services
 from .access import course_pages_in_language
-from .models import Certificate, Enrolment, EnrolmentEvent, OutboxMessage
+from .models import Certificate, Enrolment, EnrolmentEvent, OutboxMessage, Transcript
 
 
 def _question_kinds(course, cache):
@@ -207,3 +207,32 @@ class CertificateHandler(Handler):
         Certificate.objects.filter(enrolment__user=erasure.user).exclude(participant_name="").update(
             participant_name=""
         )
+
+
+# --- CPD transcripts ------------------------------
+
+
+@register
+class TranscriptHandler(Handler):
+    """Like certificates: a transcript keeps verifying for whoever holds one; erasure blanks the name on it."""
+
+    model = "enrolment.Transcript"
+    key = "cpd_transcripts"
+    erase_order = 15
+
+    def export(self, user):
+        language = user.preferred_language
+        return [
+            {
+                "code": transcript.display_code,
+                "issued_at": iso(transcript.issued_at),
+                "participant_name": transcript.participant_name,
+                "courses": transcript.entries,
+                "total_cpd_hours": transcript.total_hours,
+                "verification_url": cpd.verification_url(transcript, language),
+            }
+            for transcript in Transcript.objects.filter(user=user).order_by("pk")
+        ]
+
+    def erase(self, erasure):
+        Transcript.objects.filter(user=erasure.user).exclude(participant_name="").update(participant_name="")

@@ -13,4 +13,5 @@ urlpatterns = [
 # Certificates of attendance
 urlpatterns += [
     path("certificate/<int:pk>.pdf", views.download_certificate, name="download_certificate"),
+    path("cpd/transcript.pdf", views.download_transcript, name="download_transcript"),
 ]

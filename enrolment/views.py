@@ -22,7 +22,7 @@ from courses.ical import calendar_response, occasion_calendar
 from courses.library import MaterialDownload
 from courses.models import Occasion
 
-from . import access, certificates, services
+from . import access, certificates, cpd, services
 from .forms import CertificateCodeForm, EnrolmentForm
 from .models import Enrolment
 
@@ -106,13 +106,9 @@ def my_courses(request):
     ]
     ended = [e for e in enrolments if e not in upcoming and e not in waiting and e not in past]
     calendar_url = request.build_absolute_uri(reverse("personal_calendar", args=[request.user.calendar_token]))
-    return _private(
-        render(
-            request,
-            "enrolment/my_courses.html",
-            {"upcoming": upcoming, "waiting": waiting, "past": past, "ended": ended, "calendar_url": calendar_url},
-        )
-    )
+    context = {"upcoming": upcoming, "waiting": waiting, "past": past, "ended": ended, "calendar_url": calendar_url}
+    context["cpd"] = cpd.cpd_record(request.user, request.LANGUAGE_CODE)
+    return _private(render(request, "enrolment/my_courses.html", context))
 
 
 @login_required
@@ -254,23 +250,53 @@ def download_certificate(request, pk):
 
 
 def verify_certificate(request):
-    """Public: anyone with a certificate's code sees whether it is genuine and what it certifies."""
+    """Public: anyone with a certificate's or CPD transcript's code sees whether it is genuine and what it says."""
     form = CertificateCodeForm(request.GET if "code" in request.GET else None)
-    certificate, withdrawn, status = None, False, 200
+    certificate, transcript, withdrawn, status = None, None, False, 200
     if form.is_bound:
         if form.is_valid():
             certificate = certificates.find_certificate(form.cleaned_data["code"])
-            withdrawn = certificate is not None and certificates.is_withdrawn(certificate)
+            if certificate is None:
+                transcript = cpd.find_transcript(form.cleaned_data["code"])
+            if certificate is not None:
+                withdrawn = certificates.is_withdrawn(certificate)
+            elif transcript is not None:
+                withdrawn = cpd.is_withdrawn(transcript)
             # 410 Gone: a withdrawn certificate existed and no longer stands, whoever reads only the status.
-            status = 404 if certificate is None else 410 if withdrawn else 200
+            status = 404 if certificate is None and transcript is None else 410 if withdrawn else 200
         else:
             status = 400
     context = {
         "form": form,
         "checked": form.is_bound and form.is_valid(),
         "certificate": certificate,
+        "transcript": transcript,
         "withdrawn": withdrawn,
         "facts": certificates.details(certificate, request.LANGUAGE_CODE) if certificate else None,
+        "transcript_facts": cpd.details(transcript, request.LANGUAGE_CODE) if transcript else None,
     }
     # No shared cache: the page shows a name, which retention may remove at any time.
     return _private(render(request, "enrolment/certificate_verify.html", context, status=status))
+
+
+# --- The CPD record ---------------------------------------------------------------------------------------
+
+
+@login_required
+def download_transcript(request):
+    """The person's CPD transcript as a PDF in the language of the URL; a new code only when something changed."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    try:
+        transcript = cpd.issue_transcript(request.user)
+    except services.EnrolmentError as error:
+        messages.info(request, error.message)
+        return redirect(f"{reverse('my_courses')}#cpd-heading")
+    response = HttpResponse(
+        cpd.render_transcript_pdf(transcript, request.LANGUAGE_CODE), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=cpd.file_name(transcript, request.LANGUAGE_CODE)
+    )
+    return _private(response)

@@ -123,6 +123,7 @@ def register_certificate_actions(actions):
     actions.register_action(
         "enrolment.issue_certificate", _("Issue certificate of attendance"), _("Certificate of attendance issued")
     )
+    actions.register_action("enrolment.issue_transcript", _("Issue CPD transcript"), _("CPD transcript issued"))
 
 
 # --- Reports: dashboard panel, report per centre, menu item (enrolment/organisers/reports.py) --------------

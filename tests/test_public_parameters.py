@@ -276,3 +276,25 @@ def test_document_links_never_fail(client, course, document, filename):
 @given(parameters=query({"next", "language"}))
 def test_the_language_switch_never_fails(client, course, parameters):
     get(client, f"/i18n/setlang/?{parameters}")
+
+
+@FUZZ
+@given(data=st.data())
+def test_following_a_view_never_fails(client, course, data):
+    """Alerts (catalogue/alert_views.py): the follow page takes any catalogue query, and so does its form."""
+    view = data.draw(query(CATALOGUE_PARAMETERS))
+    language = data.draw(st.sampled_from(["sv", "en"]))
+    get(client, f"/{language}/alerts/?{urlencode({'query': view})}")
+    fields = {"query": view, "email": data.draw(st.text(max_size=40)), "frequency": data.draw(st.text(max_size=10))}
+    with transaction.atomic():
+        response = client.post(f"/{language}/alerts/", fields)
+    assert response.status_code < 500
+
+
+@FUZZ
+@given(
+    token=st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", min_size=1, max_size=80)
+)
+def test_alert_links_never_fail(client, course, token):
+    for action in ("confirm", "unsubscribe"):
+        assert get(client, f"/sv/alerts/{action}/{token}/").status_code == 404

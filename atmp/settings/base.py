@@ -346,6 +346,9 @@ CELERY_BEAT_SCHEDULE = {
     "queue-follow-ups": {"task": "enrolment.tasks.queue_follow_ups", "schedule": 3600.0},
     "queue-organiser-digests": {"task": "enrolment.tasks.queue_organiser_digests", "schedule": 900.0},
     "record-no-shows": {"task": "enrolment.tasks.record_no_shows", "schedule": 3600.0},
+    # Alerts (catalogue/alerts.py): "at once" means within this interval; weekly digests fall due by the row.
+    "queue-alert-matches": {"task": "catalogue.tasks.queue_alert_matches", "schedule": 900.0},
+    "sweep-alert-messages": {"task": "catalogue.tasks.sweep_alert_messages", "schedule": 120.0},
     # Retention (accounts/privacy.py): nightly, when nobody is enrolling.
     "anonymise-expired": {"task": "accounts.tasks.anonymise_expired", "schedule": crontab(hour=3, minute=30)},
 }
