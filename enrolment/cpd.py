@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from accounts.language import active_language
 from accounts.site import absolute_url
 from courses import formatting
 
@@ -180,7 +181,7 @@ def _hours(value, language):
 
 def details(transcript, language=None):
     """The transcript's facts as text in `language`, for the PDF and the verification page."""
-    language = certificates._language(language)
+    language = active_language(language)
     rows = []
     for entry in transcript.entries:
         start = dt.datetime.fromisoformat(entry["start"])
@@ -211,7 +212,7 @@ def details(transcript, language=None):
 
 
 def file_name(transcript, language):
-    language = certificates._language(language)
+    language = active_language(language)
     with translation.override(language):
         prefix = str(_("cpd-transcript"))
     return f"{prefix}-{timezone.localtime(transcript.issued_at).date().isoformat()}.pdf"
@@ -226,7 +227,7 @@ def render_transcript_pdf(transcript, language):
     from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     certificates._register_fonts()
-    language = certificates._language(language)
+    language = active_language(language)
     facts = details(transcript, language)
     styles = certificates._styles()
     buffer = io.BytesIO()
