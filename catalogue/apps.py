@@ -19,3 +19,19 @@ class CatalogueConfig(AppConfig):
 
         post_save.connect(invalidate, sender=PageViewRestriction, dispatch_uid="catalogue.page_cache.restricted")
         post_delete.connect(invalidate, sender=PageViewRestriction, dispatch_uid="catalogue.page_cache.unrestricted")
+        # Remembered routes name the Site they were found in.
+        from wagtail.models import Site
+
+        from . import routing
+
+        post_save.connect(routing.invalidate, sender=Site, dispatch_uid="catalogue.routing.site_saved")
+        post_delete.connect(routing.invalidate, sender=Site, dispatch_uid="catalogue.routing.site_deleted")
+        # Topic, centre and audience names show on cached pages and in the catalogue's cached filter choices.
+        from courses.models import Audience, Centre, Topic
+
+        from . import taxonomy
+
+        for model in (Topic, Centre, Audience):
+            name = model._meta.model_name
+            post_save.connect(taxonomy.invalidate, sender=model, dispatch_uid=f"catalogue.taxonomy.saved.{name}")
+            post_delete.connect(taxonomy.invalidate, sender=model, dispatch_uid=f"catalogue.taxonomy.deleted.{name}")
