@@ -9,12 +9,15 @@ commit time the row simply waits: `sweep` re-enqueues rows nobody picked up and 
 crash. Reminders are found by a periodic job from the database, never scheduled as far-future tasks.
 """
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
+import threading
+import time
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -25,7 +28,7 @@ from django.utils.translation import gettext as _
 from catalogue.ical import occasion_calendar
 from courses import formatting
 from courses.models import CoursePage, OrganiserNotices
-from courses.site import absolute_url, sender, site_root_url
+from courses.site import sender, site_root_url
 
 from .models import Enrolment, EnrolmentEvent, OutboxMessage
 
@@ -210,8 +213,15 @@ def enqueue(message_id):
 # --- Rendering -----------------------------------------------------------------------------------------
 
 
-def message_content(message):
-    """Subject, paragraphs and an optional call to action, in the active language."""
+def message_content(message, root_url=None):
+    """Subject, paragraphs and an optional call to action, in the active language.
+
+    `root_url`: the site's address, if the caller has read it already (site_root_url)."""
+    root_url = root_url or site_root_url()
+
+    def absolute_url(path):
+        return root_url + path
+
     enrolment = message.enrolment
     occasion = message.occasion
     course = occasion.course.in_language(message.language)
@@ -331,8 +341,9 @@ def message_content(message):
 def build_email(message):
     """The e-mail for an outbox row: text and HTML, in the recipient's language, with an .ics if it fits."""
     with translation.override(message.language):
-        content = message_content(message)
-        context = {**content, "site_url": site_root_url() + "/", "message": message}
+        root_url = site_root_url()
+        content = message_content(message, root_url)
+        context = {**content, "site_url": root_url + "/", "message": message}
         email = EmailMultiAlternatives(
             subject=content["subject"],
             body=render_to_string("email/message.txt", context),
@@ -373,7 +384,7 @@ def _claim(message_id, now):
         # row (`of`): PostgreSQL cannot lock the nullable side of the outer joins to enrolment, event and user.
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("occasion", "enrolment", "event", "user")
+            .select_related("occasion__course__locale", "enrolment", "event", "user")
             .filter(pk=message_id, status=MessageStatus.QUEUED, attempt_started_at__isnull=True)
             .first()
         )
@@ -403,6 +414,57 @@ def _attempt_failed(message, error, permanent=False):
     return retry_at
 
 
+# One connection to the mail server per worker (process or thread), opened once and reused for every message it
+# sends: connecting, greeting and saying goodbye cost more than sending a confirmation. A connection idle longer
+# than the server is likely to wait is not trusted, and one that failed in any way is not reused.
+MAIL_IDLE_SECONDS = 10
+_mail = threading.local()
+
+
+def _mail_settings():
+    return tuple(
+        getattr(settings, name, None)
+        for name in ("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_USE_TLS", "EMAIL_USE_SSL")
+    )
+
+
+def _mail_connection():
+    connection = getattr(_mail, "connection", None)
+    stale = connection is not None and (
+        _mail.settings != _mail_settings() or time.monotonic() - _mail.used > MAIL_IDLE_SECONDS
+    )
+    if stale:
+        close_mail_connection()
+        connection = None
+    if connection is None:
+        connection = get_connection()
+        connection.open()
+        _mail.connection, _mail.settings = connection, _mail_settings()
+    _mail.used = time.monotonic()
+    return connection
+
+
+def close_mail_connection():
+    connection, _mail.connection = getattr(_mail, "connection", None), None
+    if connection is not None:
+        with contextlib.suppress(Exception):
+            connection.close()
+
+
+def _deliver(email):
+    """Send over this worker's open connection."""
+    try:
+        try:
+            _mail_connection().send_messages([email])
+        except smtplib.SMTPServerDisconnected:
+            # The server closed the connection while it idled; it accepted nothing on it. Once more, on a new one.
+            close_mail_connection()
+            _mail_connection().send_messages([email])
+    except Exception:
+        close_mail_connection()
+        raise
+
+
 def send(message_id, now=None):
     """Send one outbox row if it is queued and nobody is sending it. Returns "sent", "skipped" or "failed" (given
     up), or raises SendFailed with the time of the next attempt.
@@ -415,7 +477,7 @@ def send(message_id, now=None):
     if message is None:
         return "skipped"
     try:
-        build_email(message).send()
+        _deliver(build_email(message))
     except TEMPORARY_ERRORS as error:
         retry_at = _attempt_failed(message, error, permanent=is_permanent(error))
         if retry_at is None:
