@@ -128,3 +128,31 @@ def personal(parser, token):
     parser.delete_first_token()
     arg = parser.compile_filter(bits[2]) if len(bits) == 3 else None
     return PersonalNode(bits[1][1:-1], arg, nodelist)
+
+
+@register.simple_tag
+def footer_links():
+    """(label, url) of the pages the whole site links to, each in the visitor's language when translated: the
+    settings with their pages in one query, the translations in another (not two or three per link)."""
+    from django.utils.translation import gettext
+
+    from catalogue.models import SiteLinks
+
+    links = SiteLinks.objects.select_related("privacy_notice", "accessibility_statement").order_by("pk").first()
+    if links is None:
+        return []
+    chosen = [
+        (gettext("Privacy notice"), links.privacy_notice),
+        (gettext("Accessibility statement"), links.accessibility_statement),
+    ]
+    chosen = [(label, page) for label, page in chosen if page is not None]
+    if not chosen:
+        return []
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    translated = {
+        page.translation_key: page
+        for page in Page.objects.live().filter(
+            translation_key__in=[page.translation_key for _label, page in chosen], locale__language_code=language
+        )
+    }
+    return [(label, translated.get(page.translation_key, page).url) for label, page in chosen]
