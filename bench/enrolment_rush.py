@@ -4,11 +4,15 @@ Ceiling, measured in the same run: the seat decision alone (lock the occasion, c
 the same number of threads, against a second occasion. Then the invariants are checked in the database:
 never more confirmed than seats, one enrolment per person, the waiting list in arrival order, no 5xx.
 
-    .venv/bin/python bench/enrolment_rush.py [--attempts 2000] [--seats 30] [--concurrency 64]
+    .venv/bin/python bench/enrolment_rush.py [--attempts 2000] [--seats 30] [--concurrency 64] [--json results.json]
+
+BENCH_PROFILE=1 prints where one enrolment's time goes (cProfile, own time; or a pstats key such as
+BENCH_PROFILE=cumulative); BENCH_PROFILE=sql prints its SQL statements.
 """
 
 import argparse
 import datetime as dt
+import json
 import os
 import secrets
 import string
@@ -294,6 +298,7 @@ def main():
     parser.add_argument("--seats", type=int, default=30)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--database", default="atmp_bench_enrolment_rush")
+    parser.add_argument("--json", help="also write the rush's attempts/s, p50, p95 (seconds) and checks here")
     args = parser.parse_args()
 
     bench = BenchEnv(args.database)
@@ -351,6 +356,15 @@ def main():
             checks.append((f"server log has {tracebacks} tracebacks", False))
         for description, passed in checks:
             print(f"  {'ok  ' if passed else 'FAIL'} {description}")
+        if args.json:
+            data = {
+                "rate": result.rate,
+                "p50": result.percentile(50),
+                "p95": result.percentile(95),
+                "ceiling": ceiling.rate,
+                "passed": all(passed for _description, passed in checks),
+            }
+            Path(args.json).write_text(json.dumps(data, indent=2))
         return 0 if all(passed for _description, passed in checks) else 1
     finally:
         bench.drop()

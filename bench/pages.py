@@ -1,15 +1,18 @@
 """Public pages under load: the catalogue (both languages, plain, filtered, searched) and a course page, uncached,
-over HTTP against gunicorn (2 workers) on PostgreSQL.
+cached, and cached for logged-in people (their own parts filled in), over HTTP against gunicorn (2 workers) on
+PostgreSQL with Redis.
 
 Ceiling, measured in the same run right after each page: the same bytes served as a static file by the same
 gunicorn and WhiteNoise. Also the SQL queries per page and the render time in this process (Django test
 client against the same database).
 
     .venv/bin/python bench/pages.py [--duration 6] [--requests 2000] [--concurrency 16]
+        [--modes uncached,cached,logged-in] [--json results.json]
 """
 
 import argparse
 import io
+import json
 import re
 import sys
 import time
@@ -19,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import BenchEnv, Request, Row, free_port, print_table, run_load  # noqa: E402
+from enrolment_rush import logged_in_sessions  # noqa: E402
 
 PRETIX_RATE = 24  # req/s: pretix's event page, PostgreSQL + Redis + 2 gunicorn workers
 RENDERS = 10  # in-process renders timed per page
@@ -129,6 +133,32 @@ def pages_to_measure():
     ]
 
 
+LOGGED_IN_PEOPLE = 20  # one per client: every request is someone else's page
+
+
+def logged_in_cookies(course_path):
+    """Session cookies of people with complete profiles; the first is enrolled in the course's first occasion, so
+    the pages have personal parts to fill in."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import User
+    from courses.models import CoursePage
+    from enrolment.models import Enrolment
+
+    password = make_password("bench-password")
+    users = User.objects.bulk_create(
+        [
+            User(email=f"inloggad{n}@bench.example", password=password, first_name="Inloggad", last_name=f"Nr {n}")
+            for n in range(LOGGED_IN_PEOPLE)
+        ]
+    )
+    course = next(page for page in CoursePage.objects.live() if page.url == course_path)
+    if occasion := course.upcoming_occasions[:1]:
+        Enrolment.objects.create(user=users[0], occasion=occasion[0], status=Enrolment.Status.CONFIRMED)
+    return [f"{settings.SESSION_COOKIE_NAME}={key}" for key in logged_in_sessions(users)], users
+
+
 def measure_in_process(pages, host, static_root):
     """Per page: SQL queries, mean render time and result count; saves each page's HTML as a static file."""
     from django.db import connection
@@ -167,7 +197,10 @@ def main():
     parser.add_argument("--requests", type=int, default=2000, help="requests per page (and per ceiling) at most")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--database", default="atmp_bench_pages")
+    parser.add_argument("--modes", default="uncached,cached,logged-in", help="which of uncached, cached, logged-in")
+    parser.add_argument("--json", help="also write the rows here (name, req/s, p50, p95 in seconds)")
     args = parser.parse_args()
+    modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
 
     bench = BenchEnv(args.database)
     try:
@@ -180,21 +213,35 @@ def main():
         port = free_port()
         # The host gunicorn will be asked for, so the saved HTML is byte for byte what it serves.
         measured = measure_in_process(pages, f"127.0.0.1:{port}", bench.static_root)
+        cookies, people = logged_in_cookies(pages[-1][1]) if "logged-in" in modes else ([], [])
 
-        rows, statuses, differ, tracebacks = [], Counter(), [], 0
-        for mode, cache_seconds in (("uncached", "0"), ("cached", "30")):
+        rows, statuses, differ, tracebacks, personal_ok = [], Counter(), [], 0, []
+        plan = [
+            ("uncached", "0", measured),
+            ("cached", "30", measured),
+            # Logged-in people: the catalogue and the course page, each request another person's.
+            ("logged-in", "30", [measured[0], measured[-1]]),
+        ]
+        for mode, cache_seconds, targets in plan:
+            if mode not in modes:
+                continue
             with bench.gunicorn(port=port, PAGE_CACHE_SECONDS=cache_seconds) as server:
-                for name, path, static_path, *_ in measured:
+                for name, path, static_path, *_ in targets:
                     static_url = f"/static/{static_path}"
-                    run_load(port, [Request("GET", path), Request("GET", static_url)], concurrency=2, total=20)
+                    if mode == "logged-in":
+                        requests = [Request("GET", path, {"Cookie": cookie}) for cookie in cookies]
+                        # Each person sees their own name, and only their own.
+                        for cookie, person in list(zip(cookies, people, strict=True))[:3]:
+                            html = server.get(path, {"Cookie": cookie})[1].decode()
+                            others = [p.last_name for p in people if p != person and f"{p.last_name}<" in html]
+                            personal_ok.append(f"{person.last_name}<" in html and not others)
+                    else:
+                        requests = [Request("GET", path)]
+                    run_load(port, [*requests[:2], Request("GET", static_url)], concurrency=2, total=20)
                     if mode == "uncached" and server.get(path)[1] != server.get(static_url)[1]:
                         differ.append(name)
                     page = run_load(
-                        port,
-                        [Request("GET", path)],
-                        concurrency=args.concurrency,
-                        total=args.requests,
-                        duration=args.duration,
+                        port, requests, concurrency=args.concurrency, total=args.requests, duration=args.duration
                     )
                     ceiling = run_load(
                         port,
@@ -213,15 +260,18 @@ def main():
 
         print()
         print(
-            f"Pages: uncached and cached (anonymous page cache), {args.concurrency} concurrent clients, at most "
-            f"{args.duration:g} s or {args.requests} requests each, gunicorn -w 2 (sync), PostgreSQL; "
+            f"Pages: {', '.join(modes)}; {args.concurrency} concurrent clients, at most "
+            f"{args.duration:g} s or {args.requests} requests each, gunicorn -w 2 (sync), PostgreSQL, Redis; "
             "ceiling: WhiteNoise, same gunicorn"
         )
         print_table(rows)
         print(f"pretix reference: event page {PRETIX_RATE} req/s; the aim (10×) is {PRETIX_RATE * 10} req/s")
         print(f"responses: {dict(sorted(statuses.items()))}")
-        identical = f"all but {', '.join(differ)}" if differ else "all"
-        print(f"static copies byte-identical to the pages gunicorn serves: {identical}")
+        if "uncached" in modes:
+            identical = f"all but {', '.join(differ)}" if differ else "all"
+            print(f"static copies byte-identical to the pages gunicorn serves: {identical}")
+        if personal_ok:
+            print(f"logged-in pages with the person's own name, no one else's: {sum(personal_ok)}/{len(personal_ok)}")
         print()
         print(
             f"{'in-process (Django test client, same database)':48} {'queries':>7} {'render ms':>9} {'KiB':>6} "
@@ -229,9 +279,16 @@ def main():
         )
         for name, _path, _static, queries, render_ms, size, courses in measured:
             print(f"{name:48} {queries:7d} {render_ms:9.1f} {size / 1024:6.1f} {courses:7d}")
+        if args.json:
+            data = {
+                row.name: {"rate": row.result.rate, "p50": row.result.percentile(50), "p95": row.result.percentile(95)}
+                for row in rows
+                if row.ceiling is not None
+            }
+            Path(args.json).write_text(json.dumps(data, indent=2))
         failed = [code for code in statuses if not code.endswith(" 200")]
-        if failed or tracebacks:
-            print(f"FAIL: non-200 responses {failed}, {tracebacks} tracebacks in the server log")
+        if failed or tracebacks or not all(personal_ok):
+            print(f"FAIL: non-200 responses {failed}, {tracebacks} tracebacks in the server log, names {personal_ok}")
             return 1
         return 0
     finally:

@@ -3,6 +3,8 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from courses.library import MaterialKind
@@ -77,8 +79,11 @@ class CatalogueFilterForm(forms.Form):
         else:
             self.search_was_shortened = False
         super().__init__(data, **kwargs)
-        for name, model in self.FACETS.items():
-            self.fields[name].choices = [(entry.slug, entry.name) for entry in model.objects.in_language(language_code)]
+        from . import taxonomy
+
+        language_code = language_code or translation.get_language() or settings.LANGUAGE_CODE
+        for name in self.FACETS:
+            self.fields[name].choices = taxonomy.choices(name, language_code)
 
     def clean(self):
         cleaned = super().clean()

@@ -93,8 +93,11 @@ class CatalogueIndexPage(CachedPageMixin, RoutablePageMixin, Page):
         filters = form.filters
         query = services.search_text(filters)
         ranking = services.search_ranking(query, self.locale) if query else None  # once for the list and counts
+        facet_counts, total = services.facet_counts_and_total(filters, self.locale, ranking=ranking)
         courses, ranks = services.find_courses(filters, self.locale, ranking=ranking)
-        results = services.catalogue_page(courses, ranks, request.GET.get("page"), filters)
+        results = services.catalogue_page(
+            courses, ranks, request.GET.get("page"), filters, count=total, language_code=self.locale.language_code
+        )
         query = request.GET.copy()
         query.pop("page", None)
         return self.render(
@@ -103,7 +106,7 @@ class CatalogueIndexPage(CachedPageMixin, RoutablePageMixin, Page):
                 "form": form,
                 "filters": filters,
                 "results": results,
-                "facet_counts": services.facet_counts(filters, self.locale, ranking=ranking),
+                "facet_counts": facet_counts,
                 "problems": form.problems,
                 "query_string": query.urlencode(),
                 "active_filters": self.active_filters(form, filters),

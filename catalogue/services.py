@@ -12,14 +12,25 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Length, Substr
 from django.utils import timezone, translation
-from wagtail.models import Locale
+from wagtail.models import Locale, PageViewRestriction
 
-from courses.models import Centre, CoursePage, Occasion, Topic, localized
+from courses.models import CoursePage, Occasion
 
 from .forms import SortOrder
 from .search_backend import plain_search_text
+from .taxonomy import TAXONOMIES, localizer, taxonomy
 
 COURSE_FACETS = {"topic": "topics", "centre": "centres", "audience": "audiences"}
 
@@ -69,8 +80,10 @@ def _locale(language):
 
 
 def _course_pages(locale):
-    # public() reads the view restrictions when it is called: call it once per request, not once per facet.
-    return CoursePage.objects.live().public().filter(locale=locale)
+    """Live course pages in `locale` that no view restriction covers (as `.public()`, inside the same query
+    instead of a query of its own for the restrictions)."""
+    restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+    return CoursePage.objects.live().filter(~Exists(restricted), locale=locale)
 
 
 def _matching_courses(filters, pages, ranking, now=None, next_start=False):
@@ -124,61 +137,80 @@ def find_courses(filters, language, now=None, ranking=None):
 
 
 def facet_counts(filters, language, now=None, ranking=None):
-    """How many courses each facet value would give: {facet: {value: count}}, and "has_seats": count.
+    """How many courses each facet value would give: {facet: {value: count}}, and "has_seats": count."""
+    return facet_counts_and_total(filters, language, now, ranking)[0]
+
+
+def facet_counts_and_total(filters, language, now=None, ranking=None):
+    """The facet counts (see facet_counts) and the number of courses the filters give, in one query.
 
     A value's count keeps every other filter and drops its own facet's, since values within a facet widen
-    the choice (topic A or B). One query per facet, whatever the number of courses or values.
+    the choice (topic A or B). One UNION of a part per facet, whatever the number of courses or values.
     """
-    locale = _locale(language)
+    locale = language if isinstance(language, Locale | int) else _locale(language)
     query = search_text(filters)
     if query and ranking is None:
-        ranking = search_ranking(query, locale)
+        ranking = search_ranking(query, locale if isinstance(locale, Locale) else Locale.objects.get(pk=locale))
     ranking = ranking if query else None
     pages = _course_pages(locale)
 
     def courses_without(facet):
         return _matching_courses({k: v for k, v in filters.items() if k != facet}, pages, ranking, now)
 
-    counts = {}
+    def labelled(queryset, facet, value, count):
+        # Every part: (facet, value, n); a constant `value` makes one row for the whole part.
+        return (
+            queryset.order_by()
+            .values(facet=Value(facet, output_field=CharField()), value=value)
+            .annotate(n=count)
+            .values_list("facet", "value", "n")
+        )
+
+    parts = []
     for facet, relation in COURSE_FACETS.items():
         field = getattr(CoursePage, relation).field
         target = field.related_model._meta.model_name
-        rows = (
-            field.remote_field.through.objects.filter(coursepage__in=courses_without(facet).values("pk"))
-            .values_list(f"{target}__slug")
-            .annotate(n=Count("coursepage", distinct=True))
-            .order_by()
-        )
-        counts[facet] = dict(rows)
-    counts["format"] = dict(courses_without("format").order_by().values_list("format").annotate(n=Count("pk")))
+        links = field.remote_field.through.objects.filter(coursepage__in=courses_without(facet).values("pk"))
+        parts.append(labelled(links, facet, F(f"{target}__slug"), Count("coursepage", distinct=True)))
+    parts.append(labelled(courses_without("format"), "format", F("format"), Count("pk")))
     # Language describes occasions: a course counts for each language one of its matching occasions is in.
     others = {k: v for k, v in filters.items() if k != "language"}
     occasions = matching_occasions(others, now).filter(
         course__translation_key__in=courses_without("language").values("translation_key")
     )
-    counts["language"] = dict(
-        occasions.order_by().values_list("language").annotate(n=Count("course__translation_key", distinct=True))
-    )
-    counts["has_seats"] = _matching_courses({**filters, "has_seats": True}, pages, ranking, now).count()
-    return counts
+    parts.append(labelled(occasions, "language", F("language"), Count("course__translation_key", distinct=True)))
+    no_value = Value("", output_field=CharField())
+    with_seats = _matching_courses({**filters, "has_seats": True}, pages, ranking, now)
+    parts.append(labelled(with_seats, "has_seats", no_value, Count("pk")))
+    parts.append(labelled(_matching_courses(filters, pages, ranking, now), "total", no_value, Count("pk")))
+
+    counts = {facet: {} for facet in [*COURSE_FACETS, "format", "language"]}
+    counts["has_seats"], total = 0, 0
+    for facet, value, n in parts[0].union(*parts[1:], all=True):
+        if facet == "has_seats":
+            counts["has_seats"] = n
+        elif facet == "total":
+            total = n
+        elif value is not None:
+            counts[facet][value] = n
+    return counts, total
 
 
-def catalogue_page(courses, ranks, page_number, filters, now=None, per_page=None):
-    """One page of results with their matching occasions, centres and topics, in a fixed number of queries."""
+def catalogue_page(courses, ranks, page_number, filters, now=None, per_page=None, count=None, language_code=None):
+    """One page of results with their matching occasions, centres and topics, in a fixed number of queries.
+
+    `count`: the number of courses, if the caller already knows it (facet_counts_and_total), saves a query.
+    """
     courses = courses.prefetch_related(None)
     if ranks is not None:
         # Relevance order comes from the search backend; the result set is small enough to sort here.
         courses = sorted(courses, key=lambda course: ranks[course.pk])
-    page = Paginator(courses, per_page or settings.CATALOGUE_PAGE_SIZE).get_page(page_number)
+    paginator = Paginator(courses, per_page or settings.CATALOGUE_PAGE_SIZE)
+    if count is not None and ranks is None:
+        paginator.count = count  # a cached_property: set, it is not asked of the database
+    page = paginator.get_page(page_number)
     items = list(page.object_list)
-    # localized() reads each entry's locale: fetch it with the entries, not once per entry.
-    prefetch_related_objects(
-        items,
-        Prefetch("centres", queryset=Centre.objects.select_related("locale")),
-        Prefetch("topics", queryset=Topic.objects.select_related("locale")),
-    )
-    for relation in ("centres", "topics"):
-        _attach_localized(items, relation)
+    _attach_taxonomy(items, language_code or translation.get_language() or settings.LANGUAGE_CODE)
 
     by_course = defaultdict(list)
     occasions = (
@@ -196,10 +228,31 @@ def catalogue_page(courses, ranks, page_number, filters, now=None, per_page=None
     return page
 
 
-def _attach_localized(courses, relation):
-    """Set `localized_<relation>` on each course, translating all entries with one query."""
-    entries = [entry for course in courses for entry in getattr(course, relation).all()]
-    translated = iter(localized(entries))
-    for course in courses:
-        count = len(getattr(course, relation).all())
-        setattr(course, f"localized_{relation}", [next(translated) for _ in range(count)])
+def _attach_taxonomy(courses, language_code):
+    """Set `localized_centres` and `localized_topics` on each course, in the visitor's language: the links of
+    both in one query, the entries from the cached taxonomy."""
+    if not courses:
+        return
+    relations = {"centre": CoursePage.centres, "topic": CoursePage.topics}
+    parts = []
+    for facet, descriptor in relations.items():
+        through = descriptor.through
+        target = f"{descriptor.field.related_model._meta.model_name}_id"
+        parts.append(
+            through.objects.filter(coursepage_id__in=[course.pk for course in courses])
+            .order_by()
+            .values_list(Value(facet, output_field=CharField()), "coursepage_id", target, "pk")
+        )
+    links = defaultdict(list)
+    for facet, course_id, entry_id, link_id in parts[0].union(*parts[1:], all=True):
+        links[facet, course_id].append((link_id, entry_id))
+    language_code = language_code[:2]
+    for facet in relations:
+        localize = localizer(facet, language_code)
+        by_name = {entry.pk: position for position, entry in enumerate(taxonomy()[facet])}  # as Meta.ordering
+        for course in courses:
+            ids = sorted((entry_id for _link, entry_id in links[facet, course.pk]), key=lambda pk: by_name.get(pk, -1))
+            missing = [pk for pk in ids if pk not in localize]
+            if missing:  # an entry newer than the cached taxonomy: read it, this once
+                localize.update((entry.pk, entry) for entry in TAXONOMIES[facet].objects.filter(pk__in=missing))
+            setattr(course, f"localized_{facet}s", [localize[pk] for pk in ids if pk in localize])

@@ -63,7 +63,14 @@ def occasion_calendar(pairs, request=None, name=None, method="PUBLISH", sequence
         calendar.add_component(
             occasion_event(course, occasion, request=request, sequence=sequence, attendee=attendee, cancelled=cancelled)
         )
-    calendar.add_missing_timezones()
+    # The time zone's rules for the years the events fall in (a year either side), not 1970–2038: the same for
+    # every calendar program, and a fraction of the work (most of a confirmation e-mail's rendering before).
+    starts = [occasion.start.date() for _course, occasion in pairs]
+    if starts:
+        first, last = min(starts), max(occasion.end.date() for _course, occasion in pairs)
+        calendar.add_missing_timezones(
+            first_date=first - dt.timedelta(days=366), last_date=last + dt.timedelta(days=366)
+        )
     return calendar
 
 

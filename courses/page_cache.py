@@ -1,18 +1,111 @@
-"""Whole-page cache for anonymous visitors: public pages are rendered once per short interval.
+"""Whole-page cache: public pages are rendered once per short interval and shared by everyone.
 
-Seat badges may be at most PAGE_CACHE_SECONDS old; every publish or unpublish drops the whole cache at
-once (a generation number in every key), so editors see their change immediately. Logged-in visitors,
-non-GET requests, responses that set cookies or are marked private, and anything but a 200 are never cached.
-Wagtail checks page privacy (view restrictions) before `serve`, so private pages never reach the cache.
+A page is rendered *shared*: the parts that belong to one person (the account links with the person's name and
+CSRF token, their enrolment state on each occasion) are rendered as anonymous defaults between markers
+(`{% personal %}` in the templates). The shared HTML is cached per path and query string; every request then
+gets it with its own parts filled in by the providers registered here (`register_personal`), from one or two
+indexed queries, so a logged-in person costs little more than an anonymous visitor and never sees another
+person's parts. Anonymous visitors get a copy with the markers stripped, without any work per request.
+
+Seat badges may be at most PAGE_CACHE_SECONDS old; every publish or unpublish, and every change of a page's
+view restrictions, drops the whole cache at once (a generation number in every key), so editors see their
+change immediately. Non-GET requests, requests carrying messages, previews, responses that set cookies, use a
+CSRF token or are marked private, pages with view restrictions and anything but a 200 are never cached.
 """
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template import Context
+from django.template.loader import get_template
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.html import conditional_escape
+
+from . import routing
 
 GENERATION_KEY = "page-cache:generation"
+SHARED_ATTRIBUTE = "page_cache_shared"  # set on a request whose pages render personal parts as markers
+
+# <!--p:name:arg-->anonymous default<!--/p-->: `name` picks the provider, `arg` says which part (an occasion id).
+MARKER = re.compile(r"<!--p:([a-z_]+):([0-9]*)-->(.*?)<!--/p-->", re.DOTALL)
+
+_providers = {}
+
+
+def register_personal(name, provider):
+    """Fill the `{% personal name %}` parts of shared pages: provider(parts, arg) returns the person's HTML, or
+    None to keep the anonymous default. Apps above this one register theirs in AppConfig.ready()."""
+    _providers[name] = provider
+
+
+def marker(name, arg, default):
+    return f"<!--p:{name}:{arg}-->{default}<!--/p-->"
+
+
+def is_shared_render(request):
+    return request is not None and getattr(request, SHARED_ATTRIBUTE, False)
+
+
+class PersonalParts:
+    """One request's personal parts; providers keep what they load once per request in `memo`."""
+
+    def __init__(self, request):
+        self.request = request
+        self.user = request.user
+        self.memo = {}
+
+    def fill(self, html):
+        def replace(match):
+            name, arg, default = match.groups()
+            provider = _providers.get(name)
+            value = provider(self, arg) if provider else None
+            return default if value is None else value
+
+        return MARKER.sub(replace, html)
+
+
+def strip_markers(html):
+    return MARKER.sub(lambda match: match.group(3), html)
+
+
+# The account links are the same for everyone in a language but for the name and the token: rendered once per
+# language with stand-ins, then filled in by string substitution (no template rendering per request).
+_NAME, _TOKEN = "PERSONAL-NAME-9c1e", "PERSONAL-CSRF-9c1e"
+_account_frames = {}
+
+
+class _StandIn:
+    is_authenticated = True
+    email = ""
+
+    def get_full_name(self):
+        return _NAME
+
+
+def account_links(parts, _arg):
+    """The header's account links for a logged-in person: their name, My courses, profile, and log out (a form
+    with this person's CSRF token)."""
+    if not parts.user.is_authenticated:
+        return None
+    language = translation.get_language()
+    frame = _account_frames.get(language)
+    if frame is None:
+        template = get_template("includes/account_nav.html").template  # no context processors: nothing else needed
+        frame = template.render(Context({"user": _StandIn(), "csrf_token": _TOKEN}))
+        _account_frames[language] = frame
+    name = parts.user.get_full_name() or parts.user.email
+    return frame.replace(_NAME, conditional_escape(name)).replace(_TOKEN, get_token(parts.request))
+
+
+register_personal("account", account_links)
+
+
+# --- The cache ----------------------------------------------------------------------------------------------
 
 
 def generation():
@@ -32,13 +125,18 @@ def _key(request):
     return f"page-cache:{generation()}:{request.method}:{path}"
 
 
-def _cacheable_request(request):
+def _has_messages(request):
+    if "messages" in request.COOKIES:
+        return True
+    # Only a logged-in person's session is read here: it is loaded for them anyway.
+    return request.user.is_authenticated and "_messages" in request.session
+
+
+def _shareable_request(request):
     return (
-        settings.PAGE_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
+        request.method in ("GET", "HEAD")
         and request.path_info.startswith(("/sv/", "/en/"))
-        and not request.user.is_authenticated
-        and "messages" not in request.COOKIES
+        and not _has_messages(request)
         and not getattr(request, "is_preview", False)
     )
 
@@ -46,7 +144,8 @@ def _cacheable_request(request):
 def _cacheable_response(response):
     cache_control = response.get("Cache-Control", "")
     return (
-        response.status_code == 200
+        getattr(response, "page_cache", False)
+        and response.status_code == 200
         and not response.cookies
         and "private" not in cache_control
         and "no-store" not in cache_control
@@ -54,37 +153,86 @@ def _cacheable_response(response):
     )
 
 
+def _is_html(response):
+    return not response.streaming and response.get("Content-Type", "").startswith("text/html")
+
+
 class PageCacheMiddleware:
-    """Answers anonymous requests from the cache before any routing; stores pages that opted in."""
+    """Answers from the shared cache before any routing, with the person's own parts filled in; renders shared
+    pages otherwise, and stores those that opted in (CachedPageMixin)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable_request(request):
+        if not _shareable_request(request):
             return self.get_response(request)
-        key = _key(request)
-        cached = cache.get(key)
+        caching = settings.PAGE_CACHE_SECONDS > 0
+        key = _key(request) if caching else None
+        cached = cache.get(key) if caching else None
         if cached is not None:
-            content, content_type, language = cached
-            response = HttpResponse(content, content_type=content_type)
-            response["Content-Language"] = language
-            response["X-Page-Cache"] = "hit"
-            return response
+            return self._respond(request, cached, "hit")
+
+        setattr(request, SHARED_ATTRIBUTE, True)
+        token_used_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+        primed = routing.prime(request)
         response = self.get_response(request)
-        if getattr(response, "page_cache", False) and _cacheable_response(response):
-            language = response.get("Content-Language", getattr(request, "LANGUAGE_CODE", ""))
-            cache.set(key, (response.content, response["Content-Type"], language), settings.PAGE_CACHE_SECONDS)
+        if not primed:
+            routing.remember(request, response)
+        if not _is_html(response):
+            if caching and _cacheable_response(response):
+                entry = (response.content, response.content, response["Content-Type"], _language(request, response))
+                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+                response["X-Page-Cache"] = "miss"
+            return response
+        # A token rendered into the page would be one person's: such a page is never shared.
+        token_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False) and not token_used_before
+        shared = response.content.decode(response.charset)
+        if caching and not token_used and _cacheable_response(response):
+            entry = (shared, strip_markers(shared), response["Content-Type"], _language(request, response))
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
+        if request.user.is_authenticated:
+            response.content = PersonalParts(request).fill(shared)
+            patch_cache_control(response, private=True)
+        else:
+            response.content = strip_markers(shared)
         return response
+
+    def _respond(self, request, entry, outcome):
+        shared, anonymous, content_type, language = entry
+        if isinstance(shared, bytes):  # not HTML (a calendar feed): the same for everyone
+            response = HttpResponse(shared, content_type=content_type)
+        elif request.user.is_authenticated:
+            response = HttpResponse(PersonalParts(request).fill(shared), content_type=content_type)
+            # Shared caches must not keep a page with someone's name and token in it.
+            patch_cache_control(response, private=True)
+        else:
+            response = HttpResponse(anonymous, content_type=content_type)
+        response["Content-Language"] = language
+        response["X-Page-Cache"] = outcome
+        return response
+
+
+def _language(request, response):
+    return response.get("Content-Language", getattr(request, "LANGUAGE_CODE", ""))
 
 
 class CachedPageMixin:
     """Let the page cache keep this page type's public responses (see PageCacheMiddleware)."""
 
+    def get_view_restrictions(self):
+        # Wagtail's privacy check asks for these before serve(): keep them to decide about caching for free.
+        self._view_restrictions = super().get_view_restrictions()
+        return self._view_restrictions
+
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        response.page_cache = True
+        restrictions = getattr(self, "_view_restrictions", None)
+        if restrictions is None:
+            restrictions = self.get_view_restrictions()
+        # A page behind a login or password reached this far for someone entitled: never share it.
+        response.page_cache = not restrictions
         return response

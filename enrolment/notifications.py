@@ -9,14 +9,18 @@ commit time the row simply waits: `sweep` re-enqueues rows nobody picked up and 
 crash. Reminders are found by a periodic job from the database, never scheduled as far-future tasks.
 """
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
+import threading
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -519,25 +523,37 @@ def retry_delay(attempts):
     return min(base * 2 ** min(attempts - 1, 20), settings.NOTIFICATION_RETRY_MAX_SECONDS)
 
 
-def _claim(message_id, now):
+def _claim(message_id, now, batch=1):
     """Record that an attempt is under way, in a short transaction of its own, committed before SMTP is spoken:
-    a worker that dies after the server accepted the message leaves a trace the sweep finds."""
+    a worker that dies after the server accepted the message leaves a trace the sweep finds.
+
+    Returns the claimed rows, this one first (empty if someone else has it or it is done). With `batch` > 1 the
+    worker also takes other rows that are due and nobody holds, up to `batch` in all, and sends them over the
+    same connection; their own tasks then find them sent and skip them.
+    """
     with transaction.atomic():
         # skip_locked: if another worker holds the row it is claiming it; don't wait, don't send twice. Only this
         # row (`of`): PostgreSQL cannot lock the nullable side of the outer joins to enrolment, event and user.
-        message = (
+        claimable = (
             OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("occasion", "enrolment", "event", "user")
-            .filter(pk=message_id, status=MessageStatus.QUEUED, attempt_started_at__isnull=True)
-            .first()
+            .select_related("occasion__course__locale", "enrolment", "event", "user")
+            .filter(status=MessageStatus.QUEUED, attempt_started_at__isnull=True)
         )
+        message = claimable.filter(pk=message_id).first()
         if message is None:
-            return None
-        message.attempts += 1
-        message.last_attempt_at = message.attempt_started_at = now
-        message.next_attempt_at = None
-        message.save(update_fields=["attempts", "last_attempt_at", "attempt_started_at", "next_attempt_at"])
-    return message
+            return []
+        messages = [message]
+        if batch > 1:
+            due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+            messages += list(claimable.filter(due).exclude(pk=message_id).order_by("pk")[: batch - 1])
+        OutboxMessage.objects.filter(pk__in=[claimed.pk for claimed in messages]).update(
+            attempts=F("attempts") + 1, last_attempt_at=now, attempt_started_at=now, next_attempt_at=None
+        )
+        for claimed in messages:
+            claimed.attempts += 1
+            claimed.last_attempt_at = claimed.attempt_started_at = now
+            claimed.next_attempt_at = None
+    return messages
 
 
 def _attempt_failed(message, error, permanent=False):
@@ -557,19 +573,89 @@ def _attempt_failed(message, error, permanent=False):
     return retry_at
 
 
-def send(message_id, now=None):
+# One connection to the mail server per worker (process or thread), opened once and reused for every message it
+# sends: connecting, greeting and saying goodbye cost more than sending a confirmation. A connection idle longer
+# than the server is likely to wait is not trusted, and one that failed in any way is not reused.
+MAIL_IDLE_SECONDS = 10
+_mail = threading.local()
+
+
+def _mail_settings():
+    return tuple(
+        getattr(settings, name, None)
+        for name in ("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_USE_TLS", "EMAIL_USE_SSL")
+    )
+
+
+def _mail_connection():
+    connection = getattr(_mail, "connection", None)
+    stale = connection is not None and (
+        _mail.settings != _mail_settings() or time.monotonic() - _mail.used > MAIL_IDLE_SECONDS
+    )
+    if stale:
+        close_mail_connection()
+        connection = None
+    if connection is None:
+        connection = get_connection()
+        connection.open()
+        _mail.connection, _mail.settings = connection, _mail_settings()
+    _mail.used = time.monotonic()
+    return connection
+
+
+def close_mail_connection():
+    connection, _mail.connection = getattr(_mail, "connection", None), None
+    if connection is not None:
+        with contextlib.suppress(Exception):
+            connection.close()
+
+
+def _deliver(email):
+    """Send over this worker's open connection."""
+    try:
+        try:
+            _mail_connection().send_messages([email])
+        except smtplib.SMTPServerDisconnected:
+            # The server closed the connection while it idled; it accepted nothing on it. Once more, on a new one.
+            close_mail_connection()
+            _mail_connection().send_messages([email])
+    except Exception:
+        close_mail_connection()
+        raise
+
+
+def send(message_id, now=None, batch=1):
     """Send one outbox row if it is queued and nobody is sending it. Returns "sent", "skipped" or "failed" (given
-    up), or raises SendFailed with the time of the next attempt.
+    up), or raises SendFailed with the time of the next attempt. With `batch` (the worker's task), also up to
+    `batch` - 1 other due rows over the same connection (see _claim); their outcomes are recorded on their rows.
 
     Three steps, so no transaction is open while SMTP is spoken: claim the row (committed), send with the row's
     Message-ID, mark it sent. A crash between the second and the third leaves an attempt under way that the sweep
     resends with the same Message-ID: the receiver may get two copies, which mail software treats as one.
     """
-    message = _claim(message_id, now or timezone.now())
-    if message is None:
+    messages = _claim(message_id, now or timezone.now(), batch)
+    if not messages:
         return "skipped"
+    outcome, failure = None, None
     try:
-        build_email(message).send()
+        outcome = _send_claimed(messages[0])
+    except Exception as error:  # noqa: BLE001 - raised below, once the other claimed rows had their attempt
+        failure = error
+    for other in messages[1:]:
+        try:
+            _send_claimed(other)
+        except SendFailed:
+            pass  # recorded on the row; its own task (or the sweep) tries again after the back-off
+        except Exception:  # noqa: BLE001 - recorded on the row; this task's own message was sent
+            logger.exception("Outbox message %s failed in a batch", other.pk)
+    if failure is not None:
+        raise failure
+    return outcome
+
+
+def _send_claimed(message):
+    try:
+        _deliver(build_email(message))
     except TEMPORARY_ERRORS as error:
         retry_at = _attempt_failed(message, error, permanent=is_permanent(error))
         if retry_at is None:
@@ -580,6 +666,7 @@ def send(message_id, now=None):
         # log; the sweep tries again after the back-off and the row fails after the last attempt.
         _attempt_failed(message, error)
         raise
+    # Marked at once, one by one: a worker stopped in the middle of a batch leaves only what it had not sent.
     OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
         status=MessageStatus.SENT, sent_at=timezone.now(), last_error="", attempt_started_at=None, next_attempt_at=None
     )

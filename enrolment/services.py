@@ -103,13 +103,19 @@ def _set_status(enrolment, status, **fields):
     enrolment.save(update_fields=["status", "updated_at", *fields])
 
 
+def verified_addresses(user):
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True)
+
+
 def is_email_verified(user):
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    return verified_addresses(user).exists()
 
 
 def check_eligibility(user, course):
     """None when the person may enrol in the course, otherwise the reason (translatable)."""
-    eligible = list(course.eligible_professions.all())
+    eligible = getattr(course, "eligible_profession_list", None)  # when the caller knows them already
+    if eligible is None:
+        eligible = list(course.eligible_professions.all())
     if not eligible:
         return None
     if not user.profession:
@@ -166,11 +172,11 @@ def clean_answers(course, answers):
     return cleaned
 
 
-def _check_person(user, course):
+def _check_person(user, course, email_verified=None):
     """What does not depend on seats: checked before taking the lock, so the lock is held briefly."""
     if not user.is_authenticated:
         raise EnrolmentError(_("Log in to enrol."), code="login")
-    if not is_email_verified(user):
+    if not (is_email_verified(user) if email_verified is None else email_verified):
         raise EnrolmentError(_("Verify your e-mail address before you enrol."), code="unverified")
     if not user.profile_is_complete:
         raise EnrolmentError(_("Complete your profile before you enrol."), code="profile")
@@ -203,12 +209,13 @@ def seat_state(occasion, user):
 # --- Operations ---------------------------------------------------------------------------------------
 
 
-def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None):
+def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, email_verified=None):
     """Enrol a person: confirmed, pending approval or waiting, decided under the occasion lock.
 
     `page` is the language version of the course the person enrolled through: its questions (in that
     language) are the ones answered. The rules come from the course itself; a caller that already has the
-    occasion's course passes it as `course` (checked against the locked occasion) to save a query.
+    occasion's course passes it as `course` (checked against the locked occasion) to save a query, and one that
+    has read whether the person's address is verified (verified_addresses) passes `email_verified`.
     """
     now = now or timezone.now()
     if course is None:
@@ -218,7 +225,7 @@ def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None):
         course = page if page is not None and page.pk == course_id else CoursePage.objects.get(pk=course_id)
     if page is None or page.translation_key != course.translation_key:
         page = course
-    _check_person(user, page)
+    _check_person(user, page, email_verified)
     cleaned = clean_answers(page, answers)
     try:
         with transaction.atomic():

@@ -14,7 +14,9 @@ from . import notifications, services
 )
 def send_outbox_message(self, message_id):
     try:
-        return notifications.send(message_id)
+        # With a rate limit, one message per task, so the limit counts messages.
+        batch = 1 if settings.NOTIFICATION_RATE_LIMIT else settings.NOTIFICATION_SEND_BATCH
+        return notifications.send(message_id, batch=batch)
     except notifications.SendFailed as error:
         # At the next attempt time the row records (exponential back-off, notifications.retry_delay).
         raise self.retry(exc=error, eta=error.retry_at) from error

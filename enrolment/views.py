@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from wagtail.documents.views.serve import serve as wagtail_serve_document
 
 from courses.ical import calendar_response, occasion_calendar
 from courses.library import MaterialDownload
-from courses.models import Occasion
+from courses.models import CoursePage, Occasion
 
 from . import access, certificates, cpd, services
 from .forms import CertificateCodeForm, EnrolmentForm
@@ -40,8 +41,9 @@ def enrol(request, page, occasion):
     if not request.user.profile_is_complete:
         messages.info(request, _("Please complete your profile before you enrol."))
         return redirect(f"{reverse('profile')}?next={request.path}")
-    existing = Enrolment.objects.filter(user=request.user, occasion=occasion).active().first()
-    if existing:
+    # A POST needs no look of its own: the service tells an existing enrolment, under the seat lock.
+    existing = None if request.method == "POST" else Enrolment.objects.filter(user=request.user, occasion=occasion)
+    if existing is not None and (existing := existing.active().first()):
         messages.info(request, _("You are already enrolled in this occasion."))
         return redirect("enrolment_detail", pk=existing.pk)
 
@@ -50,7 +52,14 @@ def enrol(request, page, occasion):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            enrolment = services.enrol(request.user, occasion.pk, form.answers(), page=page, course=occasion.course)
+            enrolment = services.enrol(
+                request.user,
+                occasion.pk,
+                form.answers(),
+                page=page,
+                course=occasion.course,
+                email_verified=getattr(occasion, "email_verified", None),
+            )
         except services.EnrolmentError as error:
             if error.code == "already_enrolled" and error.enrolment:
                 messages.info(request, error.message)
@@ -79,10 +88,20 @@ def enrol(request, page, occasion):
 
 def enrol_occasion(request, occasion_id):
     """The enrolment form by occasion id: a plain URL, without walking the page tree on every POST."""
-    occasion = get_object_or_404(Occasion.objects.select_related("course__locale"), pk=occasion_id)
+    # What enrolling needs to know before the seat lock, in the query that finds the occasion.
+    rules = CoursePage.eligible_professions.through.objects.filter(coursepage_id=OuterRef("course_id"))
+    annotations = {"restricted": Exists(rules)}
+    if request.user.is_authenticated:
+        annotations["email_verified"] = Exists(services.verified_addresses(request.user))
+    occasion = get_object_or_404(
+        Occasion.objects.select_related("course__locale").annotate(**annotations), pk=occasion_id
+    )
     page = occasion.course.in_language(request.LANGUAGE_CODE)
     if not page.live:
         raise Http404
+    if not occasion.restricted:
+        # Open to every profession (the rule is the same in every language): nothing to look up when enrolling.
+        page.eligible_profession_list = []
     return enrol(request, page, occasion)
 
 

@@ -360,6 +360,8 @@ ATTENDANCE_GRACE_HOURS = int(os.environ.get("ATTENDANCE_GRACE_HOURS", "48"))
 ATTENDANCE_LOOKBACK_DAYS = int(os.environ.get("ATTENDANCE_LOOKBACK_DAYS", "14"))
 
 # Notifications (enrolment/notifications.py)
+# A worker sends up to this many due messages per task over one SMTP connection (1 with a rate limit: one each).
+NOTIFICATION_SEND_BATCH = int(os.environ.get("NOTIFICATION_SEND_BATCH", "20"))
 NOTIFICATION_RATE_LIMIT = os.environ.get("NOTIFICATION_RATE_LIMIT") or None  # e.g. "30/m" per worker for strict relays
 NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "8"))
 NOTIFICATION_SWEEP_AFTER_SECONDS = int(os.environ.get("NOTIFICATION_SWEEP_AFTER_SECONDS", "120"))

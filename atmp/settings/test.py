@@ -17,6 +17,8 @@ STORAGES = {
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/atmp-test-media")  # noqa: S108
 DOCUMENTS_ROOT = os.environ.get("TEST_DOCUMENTS_ROOT", "/tmp/atmp-test-documents")  # noqa: S108
 PAGE_CACHE_SECONDS = 0  # tests of the cache turn it on themselves
+# A task sends its own message only, so a test knows which e-mails a change causes; the real-worker tests batch.
+NOTIFICATION_SEND_BATCH = 1
 # Tests keep the Django cache in memory even when REDIS_URL is set for the broker: allauth's rate limits
 # and the page cache must not carry over from one test run (or test) to the next.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

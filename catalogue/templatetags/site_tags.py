@@ -142,3 +142,62 @@ def querystring_without(query_string, key):
     params = QueryDict(query_string, mutable=True)
     params.pop(key, None)
     return params.urlencode()
+
+
+class PersonalNode(template.Node):
+    def __init__(self, name, arg, nodelist):
+        self.name, self.arg, self.nodelist = name, arg, nodelist
+
+    def render(self, context):
+        from django.contrib.auth.models import AnonymousUser
+
+        from courses import page_cache
+
+        if not page_cache.is_shared_render(context.get("request")):
+            return self.nodelist.render(context)
+        arg = self.arg.resolve(context) if self.arg is not None else ""
+        # The shared page holds what anyone may see; the person's own version is filled in per request.
+        with context.push(user=AnonymousUser()):
+            default = self.nodelist.render(context)
+        return page_cache.marker(self.name, arg, default)
+
+
+@register.tag
+def personal(parser, token):
+    """{% personal "name" [arg] %}what an anonymous visitor sees{% endpersonal %}: a part of the page that belongs
+    to the person looking at it (see courses.page_cache). Outside the page cache it renders as written."""
+    bits = token.split_contents()
+    if len(bits) not in (2, 3) or bits[1][0] not in "\"'":
+        raise template.TemplateSyntaxError('Usage: {% personal "name" [arg] %}...{% endpersonal %}')
+    nodelist = parser.parse(("endpersonal",))
+    parser.delete_first_token()
+    arg = parser.compile_filter(bits[2]) if len(bits) == 3 else None
+    return PersonalNode(bits[1][1:-1], arg, nodelist)
+
+
+@register.simple_tag
+def footer_links():
+    """(label, url) of the pages the whole site links to, each in the visitor's language when translated: the
+    settings with their pages in one query, the translations in another (not two or three per link)."""
+    from django.utils.translation import gettext
+
+    from catalogue.models import SiteLinks
+
+    links = SiteLinks.objects.select_related("privacy_notice", "accessibility_statement").order_by("pk").first()
+    if links is None:
+        return []
+    chosen = [
+        (gettext("Privacy notice"), links.privacy_notice),
+        (gettext("Accessibility statement"), links.accessibility_statement),
+    ]
+    chosen = [(label, page) for label, page in chosen if page is not None]
+    if not chosen:
+        return []
+    language = active_language()
+    translated = {
+        page.translation_key: page
+        for page in Page.objects.live().filter(
+            translation_key__in=[page.translation_key for _label, page in chosen], locale__language_code=language
+        )
+    }
+    return [(label, translated.get(page.translation_key, page).url) for label, page in chosen]

@@ -45,15 +45,16 @@ settle = pipeline.settle
 
 class Relay(pipeline.Sink):
     """The sink, plus the ways a relay lets us down: `mode` is "accept", "451" (at DATA), "554" (at MAIL FROM)
-    or "hang" (says nothing after the greeting until long after the client gave up); `kill_on_quit` is a
-    process group to SIGKILL when a client says QUIT, before answering it."""
+    or "hang" (says nothing after the greeting until long after the client gave up); `kill_on_accept` is a
+    process group to SIGKILL once a message is accepted, before the client hears so (a worker keeps its connection
+    open for the next message, so it would not say QUIT)."""
 
     def __init__(self, hang_seconds=3.0):
         super().__init__()
         self.mode = "accept"
         self.refused = {"451": 0, "554": 0, "hang": 0}
         self.hang_seconds = hang_seconds
-        self.kill_on_quit = None
+        self.kill_on_accept = None
 
     def _refusing(self, mode):
         with self.lock:
@@ -77,14 +78,12 @@ class Relay(pipeline.Sink):
     async def handle_DATA(self, server, session, envelope):
         if self._refusing("451"):
             return "451 4.3.0 try again later"
-        return await super().handle_DATA(server, session, envelope)
-
-    async def handle_QUIT(self, server, session, envelope):
-        if process := self.kill_on_quit:
-            self.kill_on_quit = None
-            os.killpg(process.pid, signal.SIGKILL)  # before "221": the worker never learns the outcome
+        reply = await super().handle_DATA(server, session, envelope)
+        if process := self.kill_on_accept:
+            self.kill_on_accept = None
+            os.killpg(process.pid, signal.SIGKILL)  # before "250": the worker never learns the outcome
             process.wait(timeout=30)
-        return "221 Bye"
+        return reply
 
     def message_ids(self):
         with self.lock:
@@ -206,7 +205,7 @@ def test_a_worker_killed_after_the_server_accepted_the_message_leaves_one_messag
     anna = person("sv")
 
     with WorkerProcess(broker, smtp, "first") as first:
-        smtp.kill_on_quit = first.process
+        smtp.kill_on_accept = first.process
         enrolment = services.enrol(anna, occasion.pk)  # commits; the first worker sends, the server kills it
         wait_for(lambda: first.process.poll() is not None, timeout=60, what="the worker to be killed")
         assert first.process.returncode == -signal.SIGKILL

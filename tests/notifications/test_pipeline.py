@@ -113,6 +113,7 @@ def keep_logging(**kwargs):
 def worker(transactional_db, smtp, settings, monkeypatch):
     monkeypatch.setenv("CELERY_SKIP_CHECKS", "1")  # the worker's Django system checks: seconds, nothing to learn
     settings.NOTIFICATION_RETRY_BASE_SECONDS = 0.2
+    settings.NOTIFICATION_SEND_BATCH = 20  # as in production: a task also sends other due messages
     url = broker_url()
     broker = redis.Redis.from_url(url)
     broker.flushdb()
