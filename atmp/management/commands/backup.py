@@ -1,8 +1,8 @@
-"""manage.py backup [--directory DIR]: the database and every stored file in one archive (catalogue/backup.py)."""
+"""manage.py backup [--directory DIR]: the database and every stored file in one archive (atmp/backup.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalogue.backup import BackupError, backup
+from atmp.backup import BackupError, backup
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
-"""manage.py restore FILE: a backup made by `manage.py backup`, into an EMPTY database (catalogue/backup.py)."""
+"""manage.py restore FILE: a backup made by `manage.py backup`, into an EMPTY database (atmp/backup.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalogue.backup import BackupError, restore
+from atmp.backup import BackupError, restore
 
 
 class Command(BaseCommand):

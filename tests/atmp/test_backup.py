@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 CONTENT = b"%PDF-1.4 kompendium \x00\xff bytes som ska tillbaka"
 COUNT_SCRIPT = """
 import json
-from catalogue.backup import counts
+from atmp.backup import counts
 from wagtail.documents import get_document_model
 document = get_document_model().objects.get(title="Kompendium")
 print(json.dumps({"counts": counts(), "bytes": document.file.read().hex(), "public": document.public}))
@@ -83,7 +83,7 @@ def back_up(tmp_path):
 
 
 def expected_counts():
-    from catalogue.backup import counts
+    from atmp.backup import counts
 
     return counts()
 
