@@ -6,6 +6,7 @@ cards): read from the cache, three queries when it has lost them.
 
 from django.core.cache import cache
 
+from courses import page_cache
 from courses.models import Audience, Centre, Topic
 
 GENERATION_KEY = "catalogue:taxonomy-generation"
@@ -14,8 +15,6 @@ TAXONOMIES = {"topic": Topic, "centre": Centre, "audience": Audience}
 
 def invalidate(**kwargs):
     """Signal receiver: a topic, centre or audience changed (its name shows on every cached page too)."""
-    from . import page_cache
-
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:

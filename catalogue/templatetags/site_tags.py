@@ -8,7 +8,7 @@ from wagtail.models import Page, Site
 
 from accounts.language import active_language
 from catalogue.models import CatalogueIndexPage, MaterialIndexPage
-from courses import formatting
+from courses import formatting, page_cache
 
 register = template.Library()
 
@@ -150,8 +150,6 @@ class PersonalNode(template.Node):
 
     def render(self, context):
         from django.contrib.auth.models import AnonymousUser
-
-        from courses import page_cache
 
         if not page_cache.is_shared_render(context.get("request")):
             return self.nodelist.render(context)
