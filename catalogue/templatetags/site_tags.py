@@ -3,6 +3,7 @@
 from django import template
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, Subquery
 from django.urls import translate_url
 from wagtail.models import Page, Site
 
@@ -52,26 +53,29 @@ def language_links(context):
     return links
 
 
+INDEX_PAGES = (("catalogue", CatalogueIndexPage), ("library", MaterialIndexPage))
+
+
 def _site_urls(request):
     """The home, catalogue and library pages' addresses in the active language, looked up once per request."""
     language = active_language()
     found = getattr(request, "_site_urls", {})
     if language not in found:
+        # One query for the three: the home page (the translation of the site's root page) and the two index
+        # pages; their plain Page rows carry the URL path.
+        names = {ContentType.objects.get_for_model(model).pk: name for name, model in INDEX_PAGES}
+        wanted = Q(content_type_id__in=names)
         site = Site.find_for_request(request)
-        home = site.root_page.localized if site else None
-        home_url = (home.get_url(request) if home else None) or f"/{language}/"
-        # One query for both index pages: their plain Page rows carry the URL path.
-        indexes = {
-            page.content_type_id: page
-            for page in Page.objects.live()
-            .type(CatalogueIndexPage, MaterialIndexPage)
-            .filter(locale__language_code=language)
-            .order_by("-path")
-        }
+        if site is not None:
+            root = Page.objects.filter(pk=site.root_page_id).values("translation_key")[:1]
+            wanted |= Q(translation_key=Subquery(root))
+        pages = {}
+        for page in Page.objects.live().filter(wanted, locale__language_code=language).order_by("-path"):
+            pages[names.get(page.content_type_id, "home")] = page  # by path, descending: the top one wins
+        home_url = (pages["home"].get_url(request) if "home" in pages else None) or f"/{language}/"
         urls = {"home": home_url}
-        for name, model in (("catalogue", CatalogueIndexPage), ("library", MaterialIndexPage)):
-            page = indexes.get(ContentType.objects.get_for_model(model).pk)
-            urls[name] = (page.get_url(request) if page else None) or home_url
+        for name, _model in INDEX_PAGES:
+            urls[name] = (pages[name].get_url(request) if name in pages else None) or home_url
         found[language] = urls
         request._site_urls = found
     return found[language]
