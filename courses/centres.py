@@ -89,40 +89,33 @@ def _collection_permissions(group, collection):
         GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)
 
 
-def centre_pages(centre):
-    """The centre's page in each language that has a catalogue, created (and published) if missing."""
+def _pages_under(model, parents, centre):
+    """The centre's `model` page under each language's parent ({code: page}), created (and published) if missing;
+    translations share the default language's translation key."""
     pages = {}
-    source = CentrePage.objects.filter(centre=centre, locale__language_code=settings.LANGUAGE_CODE).first()
-    for code, catalogue in registry.catalogue_pages()().items():
-        page = CentrePage.objects.filter(centre=centre, locale=catalogue.locale).first()
+    source = model.objects.filter(centre=centre, locale__language_code=settings.LANGUAGE_CODE).first()
+    for code, parent in parents.items():
+        page = model.objects.filter(centre=centre, locale=parent.locale).first()
         if page is None:
-            named = centre.get_translation_or_none(catalogue.locale) or centre
-            page = CentrePage(title=named.name, slug=centre.slug, centre=centre, locale=catalogue.locale)
+            named = centre.get_translation_or_none(parent.locale) or centre
+            page = model(title=named.name, slug=centre.slug, centre=centre, locale=parent.locale)
             if source is not None:
                 page.translation_key = source.translation_key
-            catalogue.add_child(instance=page)
+            parent.add_child(instance=page)
             page.save_revision().publish()
         source = source or page
         pages[code] = page
     return pages
+
+
+def centre_pages(centre):
+    """The centre's page in each language that has a catalogue, created (and published) if missing."""
+    return _pages_under(CentrePage, registry.catalogue_pages()(), centre)
 
 
 def centre_material_pages(centre):
     """The centre's part of the library in each language, created (and published) if missing."""
-    pages = {}
-    source = CentreMaterialsPage.objects.filter(centre=centre, locale__language_code=settings.LANGUAGE_CODE).first()
-    for code, library in registry.library_pages()().items():
-        page = CentreMaterialsPage.objects.filter(centre=centre, locale=library.locale).first()
-        if page is None:
-            named = centre.get_translation_or_none(library.locale) or centre
-            page = CentreMaterialsPage(title=named.name, slug=centre.slug, centre=centre, locale=library.locale)
-            if source is not None:
-                page.translation_key = source.translation_key
-            library.add_child(instance=page)
-            page.save_revision().publish()
-        source = source or page
-        pages[code] = page
-    return pages
+    return _pages_under(CentreMaterialsPage, registry.library_pages()(), centre)
 
 
 def centre_material_page(centre, language_code=None):
