@@ -57,8 +57,9 @@ DOCS_SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 
 @pytest.fixture
 def screenshot(page):
-    """Save a full-page screenshot for review (tests/e2e/screenshots/, not committed); with `docs=True` also for the
-    guides in docs/ (docs/screenshots/, committed)."""
+    """Save a full-page screenshot for review (tests/e2e/screenshots/, not committed); with `docs=True` and
+    DOCS_SCREENSHOTS=1 in the environment also for the guides in docs/ (docs/screenshots/, committed), so an ordinary
+    run leaves the working tree clean."""
 
     def take(name, width=None, docs=False, of=None):
         SCREENSHOTS.mkdir(exist_ok=True)
@@ -66,7 +67,7 @@ def screenshot(page):
         if width:
             shown.set_viewport_size({"width": width, "height": 900})
         shown.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-        if docs:
+        if docs and os.environ.get("DOCS_SCREENSHOTS") == "1":
             shown.screenshot(path=DOCS_SCREENSHOTS / f"{name}.png", full_page=True)
 
     return take

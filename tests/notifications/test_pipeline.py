@@ -7,6 +7,7 @@ own, flushed before and after each test. The worker shares the test database, so
 """
 
 import email
+import os
 import socket
 import threading
 import time
@@ -36,8 +37,10 @@ QUEUE = "celery"
 
 
 def broker_url():
-    """Redis database 14 on the server REDIS_URL names: the tests' own, flushed before and after."""
-    return urlunparse(urlparse(django_settings.REDIS_URL or "redis://127.0.0.1:6379/0")._replace(path="/14"))
+    """Redis database 14 (TEST_BROKER_DB, so suites run side by side don't share it) on the server REDIS_URL
+    names: the tests' own, flushed before and after."""
+    database = os.environ.get("TEST_BROKER_DB", "14")
+    return urlunparse(urlparse(django_settings.REDIS_URL or "redis://127.0.0.1:6379/0")._replace(path=f"/{database}"))
 
 
 # --- An SMTP server --------------------------------------------------------------------------------------
