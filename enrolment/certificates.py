@@ -5,18 +5,14 @@ A certificate keeps a snapshot of what it certifies (see `Certificate`): verific
 certificate says, whatever happens to the course page or, after retention, to the person's name.
 """
 
-import functools
-import io
 import re
 import secrets
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import lazy
-from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -26,6 +22,7 @@ from accounts.site import absolute_url
 from courses import formatting
 from courses.models import CoursePage, localized
 
+from . import pdf
 from .models import Certificate, Enrolment, Transcript
 from .services import EnrolmentError
 
@@ -205,105 +202,24 @@ def file_name(certificate, language):
 
 # --- The PDF ----------------------------------------------------------------------------------------------
 
-BLUE = "#1f4e79"
-INK_SOFT = "#4a5a6a"
-LINE = "#c9d3dd"
-
-
-@functools.cache
-def _register_fonts():
-    """Bitstream Vera, which ships with reportlab: embedded, it covers Swedish and most European names."""
-    import reportlab
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    folder = Path(reportlab.__file__).parent / "fonts"
-    for name, file, bold, italic in [
-        ("Vera", "Vera.ttf", 0, 0),
-        ("Vera-Bold", "VeraBd.ttf", 1, 0),
-        ("Vera-Italic", "VeraIt.ttf", 0, 1),
-        ("Vera-BoldItalic", "VeraBI.ttf", 1, 1),
-    ]:
-        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
-        addMapping("Vera", bold, italic, name)
-
-
-def _styles():
-    from reportlab.lib.colors import HexColor
-    from reportlab.lib.styles import ParagraphStyle
-
-    base = ParagraphStyle("base", fontName="Vera", fontSize=11, leading=15, textColor=HexColor("#1a2530"))
-    return {
-        "network": ParagraphStyle("network", base, fontName="Vera-Bold", fontSize=12, textColor=HexColor(BLUE)),
-        "title": ParagraphStyle("title", base, fontName="Vera-Bold", fontSize=28, leading=34, spaceAfter=18),
-        "intro": ParagraphStyle("intro", base, textColor=HexColor(INK_SOFT), spaceAfter=4),
-        "name": ParagraphStyle("name", base, fontName="Vera-Bold", fontSize=20, leading=26, spaceAfter=14),
-        "course": ParagraphStyle(
-            "course", base, fontName="Vera-Bold", fontSize=17, leading=22, textColor=HexColor(BLUE), spaceAfter=22
-        ),
-        "label": ParagraphStyle("label", base, fontSize=10, textColor=HexColor(INK_SOFT)),
-        "value": base,
-        "small": ParagraphStyle("small", base, fontSize=9, leading=12, textColor=HexColor(INK_SOFT)),
-        "code": ParagraphStyle("code", base, fontName="Vera-Bold", fontSize=15, leading=20, spaceAfter=4),
-    }
-
-
-def _qr_code(url, size):
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
-
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
-
 
 def render_certificate_pdf(certificate, language):
     """The certificate as an A4 PDF (bytes), every word in `language` ("sv" or "en")."""
-    from reportlab.lib.colors import HexColor
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Spacer
 
-    _register_fonts()
     language = active_language(language)
     facts = details(certificate, language)
-    styles = _styles()
-    buffer = io.BytesIO()
     with translation.override(language):
-        network = str(_("Sweden’s ATMP-centres"))
         heading = str(_("Certificate of attendance"))
-        doc = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=25 * mm,
-            rightMargin=25 * mm,
-            topMargin=22 * mm,
-            bottomMargin=20 * mm,
-            title=f"{heading} – {facts['course']}",
-            author=network,
-            subject=heading,
-            creator=network,
-            lang=language,
-            displayDocTitle=True,
+        sheet = pdf.Sheet(
+            language, title=f"{heading} – {facts['course']}", subject=heading, margins_mm=(25, 25, 22, 20)
         )
-        width = doc.width
-
-        def paragraph(text, style):
-            return Paragraph(escape(text), styles[style])
-
-        story = [
-            paragraph(network, "network"),
-            Spacer(1, 3 * mm),
-            HRFlowable(width="100%", thickness=1.2, color=HexColor(BLUE), spaceAfter=0),
-            Spacer(1, 28 * mm),
-            paragraph(heading, "title"),
-        ]
+        paragraph = sheet.paragraph
+        story = [*sheet.letterhead(28), paragraph(heading, "title")]
         if facts["participant"]:
-            story += [paragraph(str(_("This is to certify that")), "intro"), paragraph(facts["participant"], "name")]
-        story += [paragraph(str(_("has attended the course")), "intro"), paragraph(facts["course"], "course")]
+            story += [paragraph(_("This is to certify that"), "intro"), paragraph(facts["participant"], "name")]
+        story += [paragraph(_("has attended the course"), "intro"), paragraph(facts["course"], "course")]
 
         rows = [(_("Occasion"), facts["occasion"])]
         if facts["cpd_hours"]:
@@ -313,43 +229,14 @@ def render_certificate_pdf(certificate, language):
         if facts["centres"]:
             rows.append((_("Organised by"), facts["centres"]))
         rows.append((_("Issued"), facts["issued"]))
-        table = Table(
-            [[paragraph(str(label), "label"), paragraph(value, "value")] for label, value in rows],
-            colWidths=[45 * mm, width - 45 * mm],
-        )
-        table.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 5),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-                    ("LINEBELOW", (0, 0), (-1, -2), 0.5, HexColor(LINE)),
-                ]
-            )
+        table = sheet.lined_table(
+            [[paragraph(label, "label"), paragraph(value, "value")] for label, value in rows],
+            [45 * mm, sheet.width - 45 * mm],
         )
         story += [table, Spacer(1, 18 * mm)]
-
-        url = facts["url"]
-        qr_size = 30 * mm
-        verification = [
-            paragraph(str(_("Verification code")), "label"),
-            paragraph(facts["code"], "code"),
-            paragraph(str(_("Anyone can check that this certificate is genuine at")), "small"),
-            Paragraph(f'<link href="{escape(url)}" color="{BLUE}">{escape(url)}</link>', styles["small"]),
-        ]
-        box = Table([[verification, _qr_code(url, qr_size)]], colWidths=[width - qr_size - 8 * mm, qr_size + 8 * mm])
-        box.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("BOX", (0, 0), (-1, -1), 0.75, HexColor(LINE)),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 5 * mm),
-                    ("TOPPADDING", (0, 0), (-1, -1), 4 * mm),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * mm),
-                ]
+        story.append(
+            sheet.verification_box(
+                facts["code"], facts["url"], _("Anyone can check that this certificate is genuine at")
             )
         )
-        story.append(box)
-        doc.build(story)
-    return buffer.getvalue()
+        return sheet.build(story)

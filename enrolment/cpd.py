@@ -8,14 +8,12 @@ transcript and its certificates always agree, and a corrected attendance withdra
 import dataclasses
 import datetime as dt
 import hashlib
-import io
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
@@ -23,7 +21,7 @@ from accounts.language import active_language
 from accounts.site import absolute_url
 from courses import formatting
 
-from . import certificates
+from . import certificates, pdf
 from .access import course_pages_in_language
 from .models import Enrolment, Transcript
 from .services import EnrolmentError
@@ -220,46 +218,16 @@ def file_name(transcript, language):
 
 def render_transcript_pdf(transcript, language):
     """The transcript as an A4 PDF (bytes), every word in `language`; the same look as the certificates."""
-    from reportlab.lib.colors import HexColor
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Spacer, Table
 
-    certificates._register_fonts()
     language = active_language(language)
     facts = details(transcript, language)
-    styles = certificates._styles()
-    buffer = io.BytesIO()
     with translation.override(language):
-        network = str(_("Sweden’s ATMP-centres"))
         heading = str(_("CPD transcript"))
-        doc = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=20 * mm,
-            rightMargin=20 * mm,
-            topMargin=20 * mm,
-            bottomMargin=18 * mm,
-            title=heading,
-            author=network,
-            subject=heading,
-            creator=network,
-            lang=language,
-            displayDocTitle=True,
-        )
-        width = doc.width
-
-        def paragraph(text, style):
-            return Paragraph(escape(str(text)), styles[style])
-
-        story = [
-            paragraph(network, "network"),
-            Spacer(1, 3 * mm),
-            HRFlowable(width="100%", thickness=1.2, color=HexColor(certificates.BLUE), spaceAfter=0),
-            Spacer(1, 10 * mm),
-            Paragraph(escape(heading), ParagraphStyle("heading", styles["title"], fontSize=22, leading=28)),
-        ]
+        sheet = pdf.Sheet(language, title=heading, subject=heading, margins_mm=(20, 20, 20, 18))
+        paragraph = sheet.paragraph
+        story = [*sheet.letterhead(10), paragraph(heading, "heading")]
         if facts["participant"]:
             story += [paragraph(_("Courses attended by"), "intro"), paragraph(facts["participant"], "name")]
 
@@ -275,50 +243,18 @@ def render_transcript_pdf(transcript, language):
                     paragraph(row["lipus"] or "–", "small"),
                 ]
             )
-        columns = [26 * mm, width - 26 * mm - 18 * mm - 36 * mm, 18 * mm, 36 * mm]
-        table = Table(rows, colWidths=columns, repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                    ("TOPPADDING", (0, 0), (-1, -1), 4),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.5, HexColor(certificates.LINE)),
-                ]
-            )
-        )
+        columns = [26 * mm, sheet.width - 26 * mm - 18 * mm - 36 * mm, 18 * mm, 36 * mm]
+        table = sheet.lined_table(rows, columns, padding=2, vertical_padding=4, last_line=True, repeatRows=1)
         story += [table, Spacer(1, 8 * mm)]
 
         totals = [[paragraph(_("CPD hours per year"), "label"), ""]]
-        totals += [[paragraph(str(year), "value"), paragraph(hours, "value")] for year, hours in facts["years"]]
+        totals += [[paragraph(year, "value"), paragraph(hours, "value")] for year, hours in facts["years"]]
         totals.append([paragraph(_("Total"), "label"), paragraph(facts["total_hours"], "code")])
         totals.append([paragraph(_("Issued"), "label"), paragraph(facts["issued"], "value")])
-        story += [Table(totals, colWidths=[45 * mm, width - 45 * mm], hAlign="LEFT"), Spacer(1, 10 * mm)]
-
-        url = facts["url"]
-        qr_size = 30 * mm
-        verification = [
-            paragraph(_("Verification code"), "label"),
-            paragraph(facts["code"], "code"),
-            paragraph(_("Anyone can check that this transcript is genuine at"), "small"),
-            Paragraph(f'<link href="{escape(url)}" color="{certificates.BLUE}">{escape(url)}</link>', styles["small"]),
-        ]
-        box = Table(
-            [[verification, certificates._qr_code(url, qr_size)]],
-            colWidths=[width - qr_size - 8 * mm, qr_size + 8 * mm],
-        )
-        box.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("BOX", (0, 0), (-1, -1), 0.75, HexColor(certificates.LINE)),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 5 * mm),
-                    ("TOPPADDING", (0, 0), (-1, -1), 4 * mm),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * mm),
-                ]
+        story += [Table(totals, colWidths=[45 * mm, sheet.width - 45 * mm], hAlign="LEFT"), Spacer(1, 10 * mm)]
+        story.append(
+            sheet.verification_box(
+                facts["code"], facts["url"], _("Anyone can check that this transcript is genuine at")
             )
         )
-        story.append(box)
-        doc.build(story)
-    return buffer.getvalue()
+        return sheet.build(story)
