@@ -64,6 +64,7 @@ check: install-dev ## Style, migrations in step with the models, the layers (lin
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run --settings=atmp.settings.test
 	$(BIN)/lint-imports
+	$(BIN)/python docs/app_graph.py --check
 	$(BIN)/pytest -q -p no:cacheprovider tests/test_translations.py
 
 lint: install-dev ## Check code style with ruff

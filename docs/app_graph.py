@@ -1,17 +1,21 @@
 """Print the imports between the apps as a Mermaid graph, for docs/architecture.md.
 
     .venv/bin/python docs/app_graph.py > /tmp/graph.md
+    .venv/bin/python docs/app_graph.py --check   # (make check) the arrows drawn in docs/architecture.md are the code's
+
 
 It reads the code with grimp (the library import-linter stands on) and counts, for each pair of apps, the
 modules of one that import the other; the contracts in pyproject.toml say which arrows may exist.
 """
 
+import re
 import sys
 from collections import Counter
 from pathlib import Path
 
 import grimp
 
+DOCUMENT = Path(__file__).resolve().parent / "architecture.md"
 APPS = ["accounts", "courses", "catalogue", "enrolment", "atmp"]
 
 
@@ -35,5 +39,15 @@ def mermaid(edges):
     return "\n".join(lines)
 
 
+def check(document=DOCUMENT):
+    """Compare arrows, not counts: a new import should not fail the build, a new dependency between apps should."""
+    drawn = set(re.findall(r"^\s+(\w+) -->\|\d+\| (\w+)$", document.read_text(), re.MULTILINE))
+    actual = set(app_imports())
+    if drawn != actual:
+        print(f"docs/architecture.md draws {sorted(drawn)}, the code has {sorted(actual)}: run docs/app_graph.py")
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    print(mermaid(app_imports()))
+    sys.exit(check()) if "--check" in sys.argv else print(mermaid(app_imports()))
