@@ -67,6 +67,29 @@ def _required_services(request):
             pytest.fail(f"REQUIRE_SERVICES=1 but the test {reason}", pytrace=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_deleting_rows():
+    """Every transactional test (live server, real worker, migrations) ends with Django's flush. On PostgreSQL
+    that is a TRUNCATE of all ~100 tables, which makes new files for each table and index: 1-2 s a test, most of
+    the browser journeys' teardown. Deleting the few rows a test leaves takes a tenth of that. The order does not
+    matter: every foreign key Django makes is checked at commit (DEFERRABLE INITIALLY DEFERRED)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def delete_rows(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", delete_rows)
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Build the site skeleton once in the test database; the `site` fixture rebuilds it after flushes."""
