@@ -7,12 +7,13 @@ with REQUIRE_SERVICES=1 (CI) they fail instead, so a missing service cannot pass
 
 import os
 import socket
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from wagtail.models import Locale
 
 from catalogue.setup import ensure_site
@@ -95,6 +96,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Build the site skeleton once in the test database; the `site` fixture rebuilds it after flushes."""
     with django_db_blocker.unblock():
         ensure_site()
+
+
+@contextmanager
+def built_once_for_the_module(django_db_blocker):
+    """For a module-scoped fixture: what it builds inside is made once for all the module's tests and rolled back
+    after the last; each test runs in a savepoint inside it (Django's setUpTestData). The site skeleton is there.
+    Only for modules without transactional tests, and for data the tests read or change in the database only (an
+    object's attributes changed in memory would carry over to the next test: look rows up again by id)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        ensure_site()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
