@@ -105,8 +105,7 @@ def built_once_for_the_module(django_db_blocker):
     Only for modules without transactional tests, and for data the tests read or change in the database only (an
     object's attributes changed in memory would carry over to the next test: look rows up again by id)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        ensure_site()
-        yield
+        yield ensure_site()
         transaction.set_rollback(True)
 
 
