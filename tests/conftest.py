@@ -7,12 +7,13 @@ with REQUIRE_SERVICES=1 (CI) they fail instead, so a missing service cannot pass
 
 import os
 import socket
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from wagtail.models import Locale
 
 from catalogue.setup import ensure_site
@@ -67,11 +68,52 @@ def _required_services(request):
             pytest.fail(f"REQUIRE_SERVICES=1 but the test {reason}", pytrace=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_deleting_rows():
+    """Every transactional test (live server, real worker, migrations) ends with Django's flush. On PostgreSQL
+    that is a TRUNCATE of all ~100 tables, which makes new files for each table and index: 1-2 s a test, most of
+    the browser journeys' teardown. Deleting the few rows a test leaves takes a tenth of that. The order does not
+    matter: every foreign key Django makes is checked at commit (DEFERRABLE INITIALLY DEFERRED)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def delete_rows(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        # Content types and permissions stay: the flush's post_migrate would write the same rows straight back, and
+        # on a server without autovacuum the deleted copies pile up as dead rows, test after test.
+        kept = {"django_content_type", "auth_permission"}
+        return [
+            f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};"
+            for table in tables
+            if table not in kept
+        ]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", delete_rows)
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Build the site skeleton once in the test database; the `site` fixture rebuilds it after flushes."""
     with django_db_blocker.unblock():
         ensure_site()
+
+
+@contextmanager
+def built_once_for_the_module(django_db_blocker):
+    """For a module-scoped fixture: what it builds inside is made once for all the module's tests and rolled back
+    after the last; each test runs in a savepoint inside it (Django's setUpTestData). The site skeleton is there.
+    Only for modules without transactional tests, and for data the tests read or change in the database only (an
+    object's attributes changed in memory would carry over to the next test: look rows up again by id)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield ensure_site()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

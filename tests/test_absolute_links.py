@@ -21,6 +21,7 @@ from courses.models import CoursePage, Occasion
 from enrolment import certificates, notifications
 from enrolment.factories import EnrolmentFactory
 from enrolment.models import Enrolment, EnrolmentEvent, OutboxMessage
+from tests.conftest import built_once_for_the_module
 from tests.enrolment.conftest import make_participant
 
 pytestmark = pytest.mark.django_db
@@ -45,11 +46,18 @@ def public_site(site):
         yield site.site
 
 
+@pytest.fixture(scope="module")
+def course_id(django_db_setup, django_db_blocker):
+    """The bilingual course, built once for the module (tests/conftest.py); nothing in it names a host."""
+    with built_once_for_the_module(django_db_blocker):
+        course = create_course(title="Kurs om länkar", summary="Om adresser.", cpd_hours=Decimal("6.5"))
+        translate_course(course, "en", title="Course about links", summary="About addresses.")
+        yield course.pk
+
+
 @pytest.fixture
-def course(public_site):
-    course = create_course(title="Kurs om länkar", summary="Om adresser.", cpd_hours=Decimal("6.5"))
-    translate_course(course, "en", title="Course about links", summary="About addresses.")
-    return CoursePage.objects.get(pk=course.pk)
+def course(course_id, public_site):
+    return CoursePage.objects.get(pk=course_id)
 
 
 @pytest.fixture

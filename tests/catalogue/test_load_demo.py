@@ -1,14 +1,22 @@
-"""The demo content: loads twice without change, leaves no mail due for the newcomer's first start, and refuses
-to run where DEBUG is off (it publishes its logins' passwords)."""
+"""The demo content: loads twice without change, leaves no mail due for the newcomer's first start, shows every
+enrolment rule and a materials library, and refuses to run where DEBUG is off (it publishes its logins' passwords).
+
+Loading the demo is the slowest thing the suite does, so it is loaded once for this module, in a transaction
+rolled back after it; each test runs in a savepoint of its own inside it.
+"""
 
 import io
 
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import User
+from catalogue.setup import ensure_site
+from courses.library import MaterialAccess, MaterialKind, MaterialPage
 from courses.models import CoursePage, Occasion
 from enrolment import notifications
 from enrolment.models import Enrolment, OutboxMessage
@@ -20,14 +28,33 @@ def load_demo():
     call_command("load_demo", "--i-know-this-is-not-production", stdout=io.StringIO())
 
 
-def test_demo_loads_once_and_sends_no_reminders_on_first_start(site):
-    load_demo()
-    counts = (CoursePage.objects.count(), Occasion.objects.count(), Enrolment.objects.count())
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for the module's tests and rolled back after them."""
+    documents = tmp_path_factory.mktemp("demo-documents")
+    with django_db_blocker.unblock(), override_settings(DOCUMENTS_ROOT=documents), transaction.atomic():
+        ensure_site()
+        load_demo()
+        yield
+        transaction.set_rollback(True)
+
+
+def demo_counts():
+    return (
+        CoursePage.objects.count(),
+        Occasion.objects.count(),
+        Enrolment.objects.count(),
+        MaterialPage.objects.count(),
+    )
+
+
+def test_demo_loads_once_and_sends_no_reminders_on_first_start(demo, db):
+    counts = demo_counts()
     assert counts[0] > 10 and counts[2] > 100
 
     load_demo()
 
-    assert (CoursePage.objects.count(), Occasion.objects.count(), Enrolment.objects.count()) == counts
+    assert demo_counts() == counts  # no course, occasion, enrolment or material twice
     # What the worker's first beat would queue now is already recorded as sent, and nothing is waiting.
     now = timezone.now()
     notifications.queue_reminders(now)
@@ -39,16 +66,32 @@ def test_demo_loads_once_and_sends_no_reminders_on_first_start(site):
 
 def test_load_demo_refuses_to_run_with_debug_off(db, settings):
     settings.DEBUG = False
+    users = User.objects.count()
 
     with pytest.raises(CommandError, match="--i-know-this-is-not-production") as refusal:
         call_command("load_demo")
 
     assert "only with DEBUG on" in str(refusal.value)
-    assert not User.objects.exists()
+    assert User.objects.count() == users  # not one login made
 
 
-def test_the_demo_shows_every_enrolment_rule(site):
-    load_demo()
+def test_the_demo_library_has_every_kind_access_level_and_centre(demo, db, client):
+    swedish = MaterialPage.objects.filter(locale__language_code="sv")
+
+    assert 18 <= swedish.count() <= 25
+    assert {material.kind for material in swedish} == set(MaterialKind.values)
+    assert {material.access for material in swedish} == set(MaterialAccess.values)
+    assert swedish.values("centre").distinct().count() == 5  # four centres and the network itself
+    assert MaterialPage.objects.filter(locale__language_code="en").count() == swedish.count()
+    assert swedish.filter(course_links__isnull=False).exists()
+    assert (
+        "Checklista: mottagning av CAR-T-produkt"
+        in client.get("/sv/utbildningsmaterial/?centre=skane").content.decode()
+    )
+    assert "Checklist: receiving a CAR-T product" in client.get("/en/materials/?kind=checklist").content.decode()
+
+
+def test_the_demo_shows_every_enrolment_rule(demo, site):
     courses = CoursePage.objects.filter(locale__language_code="sv")
 
     assert courses.filter(requires_approval=True).exists()

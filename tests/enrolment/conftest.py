@@ -6,6 +6,10 @@ from allauth.account.models import EmailAddress
 from accounts.factories import UserFactory
 from accounts.models import Profession
 from courses.factories import OccasionFactory, create_course
+from courses.models import CoursePage
+from tests.conftest import built_once_for_the_module
+
+COURSE_TITLE = "CAR-T-cellsbehandling för sjuksköterskor"
 
 
 def make_participant(profession=Profession.NURSE, **fields):
@@ -28,9 +32,17 @@ def participant(participant_factory):
     return participant_factory()
 
 
+@pytest.fixture(scope="module")
+def course_id(django_db_setup, django_db_blocker):
+    """The course, built once for each module that asks for it (tests/conftest.py); a module with transactional
+    tests must not ask for it."""
+    with built_once_for_the_module(django_db_blocker) as site:
+        yield create_course(site.catalogue["sv"], title=COURSE_TITLE).pk
+
+
 @pytest.fixture
-def course(site):
-    return create_course(site.catalogue["sv"], title="CAR-T-cellsbehandling för sjuksköterskor")
+def course(course_id, site):
+    return CoursePage.objects.get(pk=course_id)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ Time is frozen at 10.00 on a fixed day; the usual occasion runs 09.00–16.00 th
 import datetime as dt
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core import mail
@@ -19,11 +20,12 @@ from accounts.factories import UserFactory
 from atmp.celery import app as celery_app
 from courses.centres import centre_team
 from courses.factories import CentreFactory, OccasionFactory, create_course
-from courses.models import CentreTeam, Occasion
+from courses.models import Centre, CentreTeam, CoursePage, Occasion
 from enrolment import services, tasks
 from enrolment.factories import EnrolmentFactory
 from enrolment.models import Enrolment, OutboxMessage
 from enrolment.services import EnrolmentError
+from tests.conftest import built_once_for_the_module
 
 from .conftest import make_participant
 
@@ -46,9 +48,18 @@ def _ten_o_clock(time_machine):
     time_machine.move_to(NOW, tick=False)
 
 
+@pytest.fixture(scope="module")
+def uppsala(django_db_setup, django_db_blocker):
+    """Uppsala's centre and its course, built once for the module at the frozen time (tests/conftest.py)."""
+    with built_once_for_the_module(django_db_blocker), time_machine.travel(NOW, tick=False):
+        centre = CentreFactory(name="ATMP-centrum Uppsala", slug="uppsala", city="Uppsala")
+        course = create_course(title="CAR-T-cellsbehandling i praktiken", centres=[centre])
+        yield {"centre": centre.pk, "course": course.pk}
+
+
 @pytest.fixture
-def centre(site):
-    return CentreFactory(name="ATMP-centrum Uppsala", slug="uppsala", city="Uppsala")
+def centre(uppsala, site):
+    return Centre.objects.get(pk=uppsala["centre"])
 
 
 @pytest.fixture
@@ -57,8 +68,8 @@ def other_centre(site):
 
 
 @pytest.fixture
-def course(centre):
-    return create_course(title="CAR-T-cellsbehandling i praktiken", centres=[centre])
+def course(uppsala, centre):
+    return CoursePage.objects.get(pk=uppsala["course"])
 
 
 def occasion_on(course, start, hours=7, **fields):

@@ -16,8 +16,10 @@ from pypdf import PdfReader
 
 from accounts import privacy
 from courses.factories import OccasionFactory, create_course, translate_course
+from courses.models import CoursePage
 from enrolment.factories import EnrolmentFactory
 from enrolment.models import Certificate, Enrolment, Transcript
+from tests.conftest import built_once_for_the_module
 from tests.enrolment.conftest import make_participant
 
 Status = Enrolment.Status
@@ -44,18 +46,25 @@ def pdf_text(response):
     return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
-@pytest.fixture
-def car_t(site):
-    course = create_course(title=CAR_T["sv"], cpd_hours=Decimal("6.5"), lipus_reference="LIPUS-2025-0412")
-    translate_course(course, "en", title=CAR_T["en"])
-    return course
+@pytest.fixture(scope="module")
+def courses(django_db_setup, django_db_blocker):
+    """The two bilingual courses, built once for the module (tests/conftest.py): {name: page id}."""
+    with built_once_for_the_module(django_db_blocker):
+        car_t = create_course(title=CAR_T["sv"], cpd_hours=Decimal("6.5"), lipus_reference="LIPUS-2025-0412")
+        translate_course(car_t, "en", title=CAR_T["en"])
+        gmp = create_course(title=GMP["sv"], cpd_hours=Decimal("3"))
+        translate_course(gmp, "en", title=GMP["en"])
+        yield {"car_t": car_t.pk, "gmp": gmp.pk}
 
 
 @pytest.fixture
-def gmp(site):
-    course = create_course(title=GMP["sv"], cpd_hours=Decimal("3"))
-    translate_course(course, "en", title=GMP["en"])
-    return course
+def car_t(courses, site):
+    return CoursePage.objects.get(pk=courses["car_t"])
+
+
+@pytest.fixture
+def gmp(courses, site):
+    return CoursePage.objects.get(pk=courses["gmp"])
 
 
 @pytest.fixture

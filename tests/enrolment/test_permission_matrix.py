@@ -17,6 +17,7 @@ from courses.factories import CentreFactory, OccasionFactory, create_course
 from courses.models import CentreTeam
 from enrolment import services
 from enrolment.models import Enrolment
+from tests.conftest import built_once_for_the_module
 
 from .conftest import make_participant
 
@@ -92,8 +93,14 @@ ACTIONS = [
 ]
 
 
-@pytest.fixture
-def world(site):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The same people and occasions for every role's test: built once for the module (tests/conftest.py)."""
+    with built_once_for_the_module(django_db_blocker):
+        yield build_world()
+
+
+def build_world():
     skane = CentreFactory(name="Skånes universitetssjukhus", slug="skane")
     uppsala = CentreFactory(name="Region Uppsala", slug="uppsala")
     occasion = OccasionFactory(course=create_course(title="Genterapi", centres=[skane]), capacity=5)

@@ -7,6 +7,7 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.users.models import UserProfile
@@ -15,9 +16,10 @@ from accounts.factories import UserFactory
 from accounts.models import Profession
 from courses.centres import centre_team, network_admins
 from courses.factories import CentreFactory, OccasionFactory, create_course
-from courses.models import CentreTeam
+from courses.models import Centre, CentreTeam, CoursePage
 from enrolment.factories import EnrolmentFactory
 from enrolment.models import Enrolment
+from tests.conftest import built_once_for_the_module
 
 from .conftest import make_participant
 
@@ -101,24 +103,41 @@ def now(time_machine):
     return NOW
 
 
-@pytest.fixture
-def centre_a(site):
-    return CentreFactory(name="ATMP-centrum Alfa", short_name="Alfa")
+def centre_with_course(django_db_blocker, name, short_name, title):
+    """A centre and its course, built once for the module at the report's date (tests/conftest.py)."""
+    with built_once_for_the_module(django_db_blocker), time_machine.travel(NOW, tick=False):
+        centre = CentreFactory(name=name, short_name=short_name)
+        yield {"centre": centre.pk, "course": create_course(title=title, centres=[centre]).pk}
+
+
+@pytest.fixture(scope="module")
+def alfa(django_db_setup, django_db_blocker):
+    yield from centre_with_course(django_db_blocker, "ATMP-centrum Alfa", "Alfa", "Alfakursen i cellterapi")
+
+
+@pytest.fixture(scope="module")
+def beta(django_db_setup, django_db_blocker):
+    yield from centre_with_course(django_db_blocker, "ATMP-centrum Beta", "Beta", "Betakursen i genterapi")
 
 
 @pytest.fixture
-def centre_b(site):
-    return CentreFactory(name="ATMP-centrum Beta", short_name="Beta")
+def centre_a(alfa, site):
+    return Centre.objects.get(pk=alfa["centre"])
 
 
 @pytest.fixture
-def course_a(centre_a):
-    return create_course(title="Alfakursen i cellterapi", centres=[centre_a])
+def centre_b(beta, site):
+    return Centre.objects.get(pk=beta["centre"])
 
 
 @pytest.fixture
-def course_b(centre_b):
-    return create_course(title="Betakursen i genterapi", centres=[centre_b])
+def course_a(alfa, centre_a):
+    return CoursePage.objects.get(pk=alfa["course"])
+
+
+@pytest.fixture
+def course_b(beta, centre_b):
+    return CoursePage.objects.get(pk=beta["course"])
 
 
 @pytest.fixture
