@@ -24,7 +24,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BenchEnv, LoadResult, Request, Row, in_second_process, print_table, run_load  # noqa: E402
+from common import (  # noqa: E402
+    BenchEnv,
+    LoadResult,
+    Request,
+    Row,
+    cpu_seconds,
+    database_backends,
+    in_second_process,
+    print_table,
+    run_load,
+)
 
 PRETIX_RATE, PRETIX_P95 = 29, 3.0  # attempts/s and seconds: pretix, PostgreSQL + Redis + 2 gunicorn workers
 CSRF_CHARS = string.ascii_letters + string.digits
@@ -233,7 +243,7 @@ def probe_in_process(requests):
     locked_at = next(i for i, sql in enumerate(statements) if "FOR UPDATE" in sql)
     rest = requests[4:]
     profiler = None
-    if os.environ.get("BENCH_PROFILE", "sql") != "sql":  # BENCH_PROFILE=1: where an enrolment's time goes, top 60
+    if os.environ.get("BENCH_PROFILE", "0") not in ("0", "sql"):  # BENCH_PROFILE=1: where its time goes, top 60
         import cProfile
 
         profiler = cProfile.Profile()
@@ -326,7 +336,11 @@ def main():
             warm_result = run_load(server.port, warm, concurrency=4)
             if set(warm_result.statuses()) != {200}:
                 raise RuntimeError(f"warm-up GETs answered {warm_result.statuses()}:\n{server.log_tail()}")
+            processes = {"gunicorn workers": server.worker_pids(), "PostgreSQL": database_backends(bench.database_url)}
+            cpu_before = {name: cpu_seconds(pids) for name, pids in processes.items()}
             result = run_load(server.port, requests, concurrency=args.concurrency)
+            cpu = {name: cpu_seconds(pids) - cpu_before[name] for name, pids in processes.items()}
+            cpu["load generator"] = result.cpu
             tracebacks = server.server_errors()
         queries, locked, enrol_ms = probe_in_process(enrol_requests(scenario.probe_path, scenario.probe_sessions))
 
@@ -349,6 +363,13 @@ def main():
         print(
             f"one enrolment in-process (test client, no HTTP): {queries} SQL statements, {locked} of them while "
             f"the occasion is locked (up to COMMIT); {enrol_ms:.1f} ms"
+        )
+        per_attempt = {name: seconds / args.attempts * 1000 for name, seconds in cpu.items()}
+        print(
+            "CPU per attempt over HTTP: "
+            + ", ".join(f"{name} {ms:.1f} ms" for name, ms in per_attempt.items())
+            + f"; {sum(per_attempt.values()):.1f} ms of the {os.cpu_count() * result.wall / args.attempts * 1000:.1f}"
+            f" ms the machine's {os.cpu_count()} cores had per attempt (the rest: other processes, or idle)"
         )
         print()
         checks = check_invariants(scenario.rush, scenario.users, args.seats, result)
