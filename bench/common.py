@@ -166,6 +166,8 @@ class Gunicorn:
             *(sys.executable, "-m", "gunicorn", "atmp.wsgi:application"),
             *("-w", str(self.workers), "-b", f"{HOST}:{self.port}", "--chdir", str(REPO)),
         ]
+        if self.env.get("BENCH_PROFILE_DIR"):  # the workers profile their POSTs (bench/gunicorn_profile.py)
+            command += ["-c", str(REPO / "bench" / "gunicorn_profile.py")]
         # Its own session, so stop() can end the master and its workers (and nothing else) by group id.
         self.process = subprocess.Popen(
             command, cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
