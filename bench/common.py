@@ -247,6 +247,32 @@ def database_backends(database_url):
         return [pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name])]
 
 
+class BackendCPU(threading.Thread):
+    """CPU seconds the PostgreSQL backends of one database use while it runs: polled, because a connection older
+    than CONN_MAX_AGE is replaced during a long run and its process ends (its last reading is kept)."""
+
+    def __init__(self, database_url, interval=0.25):
+        super().__init__(daemon=True)
+        self.database_url, self.interval = database_url, interval
+        self.first, self.last = {}, {}
+        self.done = threading.Event()
+
+    def run(self):
+        while True:
+            for pid in database_backends(self.database_url):
+                seconds = cpu_seconds([pid])
+                self.first.setdefault(pid, seconds if not self.last else 0.0)  # connections opened later: from 0
+                self.last[pid] = max(seconds, self.last.get(pid, 0.0))
+            if self.done.wait(self.interval):
+                break
+
+    def stop(self):
+        """Stop polling (after one last reading) and return the CPU seconds used since start()."""
+        self.done.set()
+        self.join()
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
+
+
 # --- Load generator ----------------------------------------------------------------------------------------
 
 

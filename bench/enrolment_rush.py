@@ -33,12 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
     REPO,
+    BackendCPU,
     BenchEnv,
     LoadResult,
     Request,
     Row,
     cpu_seconds,
-    database_backends,
     in_second_process,
     print_table,
     run_load,
@@ -242,14 +242,22 @@ def print_profile(stats, requests, where):
     stats.sort_stats(order).print_stats(40)
 
 
+def own_backend_pid():
+    from django.db import connection
+
+    connection.ensure_connection()
+    return connection.connection.info.backend_pid
+
+
 class BackendSampler(threading.Thread):
     """What the gunicorn workers' PostgreSQL connections are doing, sampled every few milliseconds during the rush:
     in a transaction waiting for the worker's Python ("idle in transaction"), waiting for the occasion lock,
     flushing the commit to disk, running a statement, or idle between requests."""
 
-    def __init__(self, database_url, pids, interval=0.005):
+    def __init__(self, database_url, interval=0.005):
         super().__init__(daemon=True)
-        self.database_url, self.pids, self.interval = database_url, pids, interval
+        self.database_url, self.interval = database_url, interval
+        self.own_pid = own_backend_pid()  # Django's connections are per thread: this one is the main thread's
         self.counts = {}
         self.stop = threading.Event()
 
@@ -258,9 +266,11 @@ class BackendSampler(threading.Thread):
 
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             while not self.stop.is_set():
+                # The database's connections but this one and this process's Django connection: the workers'.
                 rows = conn.execute(
-                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity WHERE pid = ANY(%s)",
-                    [self.pids],
+                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid() AND pid <> %s AND backend_type = 'client backend'",
+                    [self.own_pid],
                 ).fetchall()
                 for state, wait_type, wait_event in rows:
                     what = f"waiting: {wait_type}/{wait_event}" if state == "active" and wait_type else state or "?"
@@ -398,22 +408,18 @@ def main():
             warm_result = run_load(server.port, warm, concurrency=4)
             if set(warm_result.statuses()) != {200}:
                 raise RuntimeError(f"warm-up GETs answered {warm_result.statuses()}:\n{server.log_tail()}")
-            workers, backends = server.worker_pids(), database_backends(bench.database_url)
-            cpu_before = {"gunicorn workers": cpu_seconds(workers), **{pid: cpu_seconds([pid]) for pid in backends}}
+            workers = server.worker_pids()
+            workers_cpu, backends_cpu = cpu_seconds(workers), BackendCPU(bench.database_url)
+            backends_cpu.start()
             sampler = None
             if PROFILE != "0":
-                sampler = BackendSampler(bench.database_url, backends)
+                sampler = BackendSampler(bench.database_url)
                 sampler.start()
             result = run_load(server.port, requests, concurrency=args.concurrency)
             if sampler:
                 sampler.stop.set()
                 sampler.join()
-            # Connections older than CONN_MAX_AGE are replaced during the rush: count the new ones from zero.
-            backends = set(backends) | set(database_backends(bench.database_url))
-            cpu = {
-                "gunicorn workers": cpu_seconds(workers) - cpu_before["gunicorn workers"],
-                "PostgreSQL": sum(cpu_seconds([pid]) - cpu_before.get(pid, 0) for pid in backends),
-            }
+            cpu = {"gunicorn workers": cpu_seconds(workers) - workers_cpu, "PostgreSQL": backends_cpu.stop()}
             cpu["load generator"] = result.cpu
             tracebacks = server.server_errors()
         if profile_dir:

@@ -1,11 +1,14 @@
-"""gunicorn hooks for BENCH_PROFILE=server: each worker profiles its POST requests (cProfile on CPU time, from the
-parsed request to the response written) and writes the stats to BENCH_PROFILE_DIR when it exits, for the benchmark
-to print beside its own figures."""
+"""gunicorn hooks for BENCH_PROFILE=server, on top of the project's own (gunicorn.conf.py): each worker profiles its
+POST requests (cProfile on CPU time, from the parsed request to the response written) and writes the stats to
+BENCH_PROFILE_DIR when it exits, for the benchmark to print beside its own figures."""
 
 import cProfile
 import os
+import runpy
 import time
+from pathlib import Path
 
+post_worker_init = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))["post_worker_init"]
 profile = None
 
 
