@@ -211,6 +211,18 @@ def _seat_state_sql():
 SEAT_STATE_SQL = _seat_state_sql()
 
 
+def _seat_state_params(occasion_id, user):
+    return [
+        occasion_id,
+        *map(str, Enrolment.SEAT_STATUSES),
+        occasion_id,
+        str(Status.WAITING),
+        occasion_id,
+        user.pk,
+        *map(str, Enrolment.ACTIVE_STATUSES),
+    ]
+
+
 def seat_state(occasion, user):
     """(seats taken, anyone waiting, the person's active enrolment id) in one statement.
 
@@ -219,19 +231,35 @@ def seat_state(occasion, user):
     person's active row): the cost does not grow with the waiting list, as an aggregate over all of the
     occasion's enrolments did.
     """
-    params = [
-        occasion.pk,
-        *Enrolment.SEAT_STATUSES,
-        occasion.pk,
-        Status.WAITING,
-        occasion.pk,
-        user.pk,
-        *Enrolment.ACTIVE_STATUSES,
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(SEAT_STATE_SQL, [str(param) if isinstance(param, Status) else param for param in params])
+        cursor.execute(SEAT_STATE_SQL, _seat_state_params(occasion.pk, user))
         taken, waiting, mine = cursor.fetchone()
     return taken, bool(waiting), mine
+
+
+def lock_with_seat_state(occasion_id, user):
+    """The occasion, locked (as `lock_occasion`), and then its seat state for `user` (as `seat_state`).
+
+    On PostgreSQL both statements go in one round trip, so the seat lock is held for one round trip less: a simple
+    query may carry several statements, and each takes its own snapshot when it starts, so the count sees every
+    enrolment committed before the lock was granted, exactly as a statement sent afterwards would.
+    """
+    # Client-side binding (Django's default with psycopg 3) sends a simple query; server-side binding could not.
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("server_side_binding"):
+        occasion = lock_occasion(occasion_id)
+        return occasion, seat_state(occasion, user)
+    locking = Occasion.objects.select_for_update().filter(pk=occasion_id).order_by()
+    compiler = locking.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql}; {SEAT_STATE_SQL}", [*params, *_seat_state_params(occasion_id, user)])
+        row = cursor.fetchone()
+        cursor.nextset()
+        taken, waiting, mine = cursor.fetchone()
+    if row is None:
+        raise EnrolmentError(_("This occasion does not exist."), code="not_found")
+    names = [column.target.attname for column, _sql, _alias in compiler.select]
+    return Occasion.from_db(connection.alias, names, row), (taken, bool(waiting), mine)
 
 
 # --- Operations ---------------------------------------------------------------------------------------
@@ -257,12 +285,11 @@ def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, 
     cleaned = clean_answers(page, answers)
     try:
         with transaction.atomic():
-            occasion = lock_occasion(occasion_id)
+            occasion, (taken, anyone_waiting, existing_id) = lock_with_seat_state(occasion_id, user)
             if occasion.course_id != course.pk:
                 raise EnrolmentError(_("This occasion does not exist."), code="not_found")
             Occasion.course.field.set_cached_value(occasion, course)
             _check_occasion(occasion, now)
-            taken, anyone_waiting, existing_id = seat_state(occasion, user)
             if existing_id:
                 raise EnrolmentError(
                     _("You are already enrolled in this occasion."),
