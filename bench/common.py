@@ -166,6 +166,8 @@ class Gunicorn:
             *(sys.executable, "-m", "gunicorn", "atmp.wsgi:application"),
             *("-w", str(self.workers), "-b", f"{HOST}:{self.port}", "--chdir", str(REPO)),
         ]
+        if self.env.get("BENCH_PROFILE_DIR"):  # the workers profile their POSTs (bench/gunicorn_profile.py)
+            command += ["-c", str(REPO / "bench" / "gunicorn_profile.py")]
         # Its own session, so stop() can end the master and its workers (and nothing else) by group id.
         self.process = subprocess.Popen(
             command, cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
@@ -213,11 +215,62 @@ class Gunicorn:
             self.log.flush()
         return "\n".join(Path(self.log.name).read_text(errors="replace").splitlines()[-lines:])
 
+    def worker_pids(self):
+        """The master's worker processes (gunicorn forks them; their CPU time is the server's Python)."""
+        master = self.process.pid
+        return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
     def server_errors(self):
         """Tracebacks gunicorn or Django wrote (5xx responses leave one)."""
         if not self.log.closed:
             self.log.flush()
         return Path(self.log.name).read_text(errors="replace").count("Traceback")
+
+
+def cpu_seconds(pids):
+    """User + system CPU time of these processes so far (Linux /proc; 0 for one that has gone)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime (fields 14 and 15 of stat)
+    return total
+
+
+def database_backends(database_url):
+    """Process ids of the PostgreSQL backends connected to the database of `database_url`."""
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres") as conn:
+        return [pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name])]
+
+
+class BackendCPU(threading.Thread):
+    """CPU seconds the PostgreSQL backends of one database use while it runs: polled, because a connection older
+    than CONN_MAX_AGE is replaced during a long run and its process ends (its last reading is kept)."""
+
+    def __init__(self, database_url, interval=0.25):
+        super().__init__(daemon=True)
+        self.database_url, self.interval = database_url, interval
+        self.first, self.last = {}, {}
+        self.done = threading.Event()
+
+    def run(self):
+        while True:
+            for pid in database_backends(self.database_url):
+                seconds = cpu_seconds([pid])
+                self.first.setdefault(pid, seconds if not self.last else 0.0)  # connections opened later: from 0
+                self.last[pid] = max(seconds, self.last.get(pid, 0.0))
+            if self.done.wait(self.interval):
+                break
+
+    def stop(self):
+        """Stop polling (after one last reading) and return the CPU seconds used since start()."""
+        self.done.set()
+        self.join()
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
 
 
 # --- Load generator ----------------------------------------------------------------------------------------
@@ -236,6 +289,7 @@ class LoadResult:
 
     samples: list = field(default_factory=list)
     wall: float = 0.0
+    cpu: float = 0.0  # the load generator's own CPU seconds (it shares the machine with the server)
 
     @property
     def count(self):
@@ -309,6 +363,7 @@ def _load(port, requests, concurrency, total, duration):
         thread.start()
     barrier.wait()
     begin = time.perf_counter()
+    cpu_begin = time.process_time()
     if duration:
         deadline[0] = begin + duration
     for thread in threads:
@@ -317,7 +372,8 @@ def _load(port, requests, concurrency, total, duration):
     if not samples:
         return LoadResult()
     end = max(start + latency for start, latency, _status in samples)
-    return LoadResult([(start - begin, latency, status) for start, latency, status in samples], end - begin)
+    samples = [(start - begin, latency, status) for start, latency, status in samples]
+    return LoadResult(samples, end - begin, time.process_time() - cpu_begin)
 
 
 # --- Reporting ------------------------------------------------------------------------------------------

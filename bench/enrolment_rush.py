@@ -6,17 +6,24 @@ never more confirmed than seats, one enrolment per person, the waiting list in a
 
     .venv/bin/python bench/enrolment_rush.py [--attempts 2000] [--seats 30] [--concurrency 64] [--json results.json]
 
-BENCH_PROFILE=1 prints where one enrolment's time goes (cProfile, own time; or a pstats key such as
-BENCH_PROFILE=cumulative); BENCH_PROFILE=sql prints its SQL statements.
+BENCH_PROFILE=server prints where the gunicorn workers' time goes during the rush (cProfile on CPU time, per package
+and per function); BENCH_PROFILE=1 profiles one enrolment in-process instead (or a pstats key such as
+BENCH_PROFILE=cumulative); both also sample what the workers' PostgreSQL connections are doing (idle, in a
+transaction waiting for Python, waiting for the lock, flushing the commit). BENCH_PROFILE=sql prints the SQL
+statements of one enrolment. Without it, the CPU time per attempt of the workers, PostgreSQL and the load
+generator is printed anyway.
 """
 
 import argparse
 import datetime as dt
 import json
 import os
+import pstats
 import secrets
+import shutil
 import string
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -24,10 +31,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BenchEnv, LoadResult, Request, Row, in_second_process, print_table, run_load  # noqa: E402
+from common import (  # noqa: E402
+    REPO,
+    BackendCPU,
+    BenchEnv,
+    LoadResult,
+    Request,
+    Row,
+    cpu_seconds,
+    in_second_process,
+    print_table,
+    run_load,
+)
 
 PRETIX_RATE, PRETIX_P95 = 29, 3.0  # attempts/s and seconds: pretix, PostgreSQL + Redis + 2 gunicorn workers
 CSRF_CHARS = string.ascii_letters + string.digits
+# BENCH_PROFILE: 1 (or a pstats key such as "cumulative"): profile the in-process probe; server: profile the
+# gunicorn workers during the rush; sql: print one enrolment's statements. Both profiles sample PostgreSQL too.
+PROFILE = os.environ.get("BENCH_PROFILE", "0")
 PROBE_PEOPLE = 25  # enrol in-process on a third occasion, to count queries and time one enrolment
 
 
@@ -200,6 +221,69 @@ def sql_ceiling(database_url, occasion_id, user_ids, seats, seat_statuses, concu
     return LoadResult(samples, max(start + latency for start, latency, _ in samples))
 
 
+def print_profile(stats, requests, where):
+    """Own time per package (Django's ORM, psycopg, our apps...) per request, then the top functions."""
+    groups = {}
+    for (filename, _line, name), (_calls, _primitive, own, _cumulative, _callers) in stats.stats.items():
+        if "site-packages/" in filename:
+            parts = filename.split("site-packages/")[1].split("/")
+            group = "/".join(parts[:3]) if parts[0] == "django" else parts[0]
+        elif filename.startswith(str(REPO)):
+            group = filename[len(str(REPO)) + 1 :]
+        elif filename == "~":
+            group = f"built-in {name}"
+        else:
+            group = "standard library"
+        groups[group] = groups.get(group, 0) + own
+    print(f"\nWhere a request's time goes ({where}, own time per request, ms):")
+    for group, own in sorted(groups.items(), key=lambda item: -item[1])[:25]:
+        print(f"  {own / requests * 1000:7.2f}  {group}")
+    order = "tottime" if PROFILE in ("1", "server") else PROFILE  # or a pstats key such as "cumulative"
+    stats.sort_stats(order).print_stats(40)
+
+
+def own_backend_pid():
+    from django.db import connection
+
+    connection.ensure_connection()
+    return connection.connection.info.backend_pid
+
+
+class BackendSampler(threading.Thread):
+    """What the gunicorn workers' PostgreSQL connections are doing, sampled every few milliseconds during the rush:
+    in a transaction waiting for the worker's Python ("idle in transaction"), waiting for the occasion lock,
+    flushing the commit to disk, running a statement, or idle between requests."""
+
+    def __init__(self, database_url, interval=0.005):
+        super().__init__(daemon=True)
+        self.database_url, self.interval = database_url, interval
+        self.own_pid = own_backend_pid()  # Django's connections are per thread: this one is the main thread's
+        self.counts = {}
+        self.stop = threading.Event()
+
+    def run(self):
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            while not self.stop.is_set():
+                # The database's connections but this one and this process's Django connection: the workers'.
+                rows = conn.execute(
+                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid() AND pid <> %s AND backend_type = 'client backend'",
+                    [self.own_pid],
+                ).fetchall()
+                for state, wait_type, wait_event in rows:
+                    what = f"waiting: {wait_type}/{wait_event}" if state == "active" and wait_type else state or "?"
+                    self.counts[what] = self.counts.get(what, 0) + 1
+                time.sleep(self.interval)
+
+    def report(self):
+        total = sum(self.counts.values()) or 1
+        return ", ".join(
+            f"{what} {count / total:.0%}" for what, count in sorted(self.counts.items(), key=lambda item: -item[1])
+        )
+
+
 def probe_in_process(requests):
     """Send the probe's enrol POSTs through Django in this process: SQL statements per enrolment (all, and those
     made while the occasion is locked, up to COMMIT) and the mean time per enrolment."""
@@ -227,13 +311,13 @@ def probe_in_process(requests):
 
     with connection.execute_wrapper(record):
         post(requests[3])
-    if os.environ.get("BENCH_PROFILE") == "sql":  # BENCH_PROFILE=sql: the statements of one enrolment
+    if PROFILE == "sql":  # BENCH_PROFILE=sql: the statements of one enrolment
         print("\n".join(sql[:160] for sql in statements))
     # BEGIN and COMMIT do not pass through execute wrappers: count them by hand.
     locked_at = next(i for i, sql in enumerate(statements) if "FOR UPDATE" in sql)
     rest = requests[4:]
     profiler = None
-    if os.environ.get("BENCH_PROFILE", "sql") != "sql":  # BENCH_PROFILE=1: where an enrolment's time goes, top 60
+    if PROFILE not in ("0", "sql", "server"):  # BENCH_PROFILE=1: where its time goes
         import cProfile
 
         profiler = cProfile.Profile()
@@ -243,11 +327,8 @@ def probe_in_process(requests):
         post(request)
     elapsed = time.perf_counter() - started
     if profiler:
-        import pstats
-
         profiler.disable()
-        order = os.environ["BENCH_PROFILE"]  # 1 (own time) or a pstats key such as "cumulative"
-        pstats.Stats(profiler).sort_stats("tottime" if order == "1" else order).print_stats(60)
+        print_profile(pstats.Stats(profiler), len(rest), "in-process")
         started = time.perf_counter() - elapsed
     return len(statements) + 2, len(statements) - locked_at + 1, (time.perf_counter() - started) / len(rest) * 1000
 
@@ -320,14 +401,30 @@ def main():
         ceiling = in_second_process(
             sql_ceiling, bench.database_url, scenario.ceiling.pk, user_ids, args.seats, seat_statuses, args.concurrency
         )
-        with bench.gunicorn() as server:
+        profile_dir = tempfile.mkdtemp(prefix="bench-rush-profile-") if PROFILE == "server" else None
+        with bench.gunicorn(**({"BENCH_PROFILE_DIR": profile_dir} if profile_dir else {})) as server:
             # Warm both workers (imports, templates, Wagtail's site cache) with the enrol form: no writes.
             warm = [Request("GET", scenario.path, {"Cookie": request.headers["Cookie"]}) for request in requests[:20]]
             warm_result = run_load(server.port, warm, concurrency=4)
             if set(warm_result.statuses()) != {200}:
                 raise RuntimeError(f"warm-up GETs answered {warm_result.statuses()}:\n{server.log_tail()}")
+            workers = server.worker_pids()
+            workers_cpu, backends_cpu = cpu_seconds(workers), BackendCPU(bench.database_url)
+            backends_cpu.start()
+            sampler = None
+            if PROFILE != "0":
+                sampler = BackendSampler(bench.database_url)
+                sampler.start()
             result = run_load(server.port, requests, concurrency=args.concurrency)
+            if sampler:
+                sampler.stop.set()
+                sampler.join()
+            cpu = {"gunicorn workers": cpu_seconds(workers) - workers_cpu, "PostgreSQL": backends_cpu.stop()}
+            cpu["load generator"] = result.cpu
             tracebacks = server.server_errors()
+        if profile_dir:
+            print_profile(pstats.Stats(*map(str, Path(profile_dir).glob("*.prof"))), args.attempts, "gunicorn workers")
+            shutil.rmtree(profile_dir, ignore_errors=True)
         queries, locked, enrol_ms = probe_in_process(enrol_requests(scenario.probe_path, scenario.probe_sessions))
 
         print()
@@ -350,6 +447,15 @@ def main():
             f"one enrolment in-process (test client, no HTTP): {queries} SQL statements, {locked} of them while "
             f"the occasion is locked (up to COMMIT); {enrol_ms:.1f} ms"
         )
+        per_attempt = {name: seconds / args.attempts * 1000 for name, seconds in cpu.items()}
+        print(
+            "CPU per attempt over HTTP: "
+            + ", ".join(f"{name} {ms:.1f} ms" for name, ms in per_attempt.items())
+            + f"; {sum(per_attempt.values()):.1f} ms of the {os.cpu_count() * result.wall / args.attempts * 1000:.1f}"
+            f" ms the machine's {os.cpu_count()} cores had per attempt (the rest: other processes, or idle)"
+        )
+        if sampler:
+            print(f"the workers' PostgreSQL connections during the rush (sampled): {sampler.report()}")
         print()
         checks = check_invariants(scenario.rush, scenario.users, args.seats, result)
         if tracebacks:

@@ -89,6 +89,7 @@ def measure_ours(args, workdir):
     run(
         [
             *(python, REPO / "bench" / "pages.py", "--modes", "logged-in", "--json", pages_json),
+            *("--database", f"{args.database_prefix}_pages"),
             *("--concurrency", str(args.clients), "--duration", str(args.seconds), "--requests", str(10**9)),
         ],
         os.environ,
@@ -96,6 +97,7 @@ def measure_ours(args, workdir):
     rush = run(
         [
             *(python, REPO / "bench" / "enrolment_rush.py", "--json", rush_json),
+            *("--database", f"{args.database_prefix}_enrolment_rush"),
             *("--attempts", str(args.attempts), "--concurrency", str(args.concurrency)),
         ],
         os.environ,
@@ -110,6 +112,11 @@ def main():
     parser.add_argument("--seconds", type=int, default=20, help="seconds per page (pretix's page.py default)")
     parser.add_argument("--attempts", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=64, help="rush clients")
+    parser.add_argument(
+        "--database-prefix",
+        default=os.environ.get("BENCH_DATABASE_PREFIX", "atmp_bench"),
+        help="our benchmarks' databases are named PREFIX_pages and PREFIX_enrolment_rush (dropped afterwards)",
+    )
     args = parser.parse_args()
 
     base = Path(os.environ.get("PEER_BASE") or REPO / "var" / "peers" / "pretix").resolve()

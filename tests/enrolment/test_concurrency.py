@@ -27,6 +27,7 @@ Status = Enrolment.Status
 def slow_count(monkeypatch):
     """Make the seat count take a moment, as it would under load."""
     real_count, real_state = services.seats_taken, services.seat_state
+    real_lock_with_state = services.lock_with_seat_state
 
     def seats_taken(occasion):
         taken = real_count(occasion)
@@ -38,8 +39,14 @@ def slow_count(monkeypatch):
         time.sleep(0.02)
         return state
 
+    def lock_with_seat_state(occasion_id, user):  # enrolling locks and counts in one round trip
+        locked = real_lock_with_state(occasion_id, user)
+        time.sleep(0.02)
+        return locked
+
     monkeypatch.setattr(services, "seats_taken", seats_taken)
     monkeypatch.setattr(services, "seat_state", seat_state)
+    monkeypatch.setattr(services, "lock_with_seat_state", lock_with_seat_state)
 
 
 @pytest.fixture
@@ -47,7 +54,12 @@ def without_lock(monkeypatch):
     """The negative control: read the occasion without SELECT ... FOR UPDATE."""
     from courses.models import Occasion
 
+    def lock_with_seat_state(occasion_id, user):
+        occasion = Occasion.objects.get(pk=occasion_id)
+        return occasion, services.seat_state(occasion, user)  # slowed down by slow_count, when it is on
+
     monkeypatch.setattr(services, "lock_occasion", lambda occasion_id: Occasion.objects.get(pk=occasion_id))
+    monkeypatch.setattr(services, "lock_with_seat_state", lock_with_seat_state)
 
 
 def run_at_once(functions):

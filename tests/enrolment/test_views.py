@@ -544,9 +544,10 @@ def test_an_enrolment_costs_few_queries_and_fewer_under_the_seat_lock(client, pa
     assert Enrolment.objects.get(user=person).status == Status.WAITING
     statements = [query["sql"] for query in queries.captured_queries]
     # Session, user, occasion with its course (and whether it has eligibility rules and the person's address is
-    # verified); then, under the lock: lock, seat state (which also tells an existing enrolment), enrolment, audit
-    # entry, event, message.
-    locked_at = max(i for i, sql in enumerate(statements) if sql.startswith('SELECT "courses_occasion"'))
+    # verified); then, under the lock: lock and seat state (which also tells an existing enrolment) in one round
+    # trip, enrolment, audit entry, event, message.
+    locked_at = next(i for i, sql in enumerate(statements) if "FOR UPDATE" in sql)
+    assert "FOR UPDATE;" in statements[locked_at], "the seat state goes with the lock"
     under_lock = [sql for sql in statements[locked_at:] if not sql.startswith(("SAVEPOINT", "RELEASE"))]
-    assert len([sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE"))]) <= 9, statements
-    assert len(under_lock) <= 6, under_lock
+    assert len([sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE"))]) <= 8, statements
+    assert len(under_lock) <= 5, under_lock

@@ -121,3 +121,20 @@ def test_after_a_failure_redis_is_left_alone_for_a_moment(redis_server):
         assert time.monotonic() - started < 1.5  # one timeout of 0.25 s (and a connect), not twenty
     finally:
         redis_server.resume()
+
+
+def test_one_redis_client_serves_every_operation_and_outlives_a_restart(redis_server):
+    """Django makes a redis.Redis per operation (each builds ~170 response callbacks); ours makes one per pool."""
+    cache = make_cache(redis_server.url)
+    client = cache._cache.get_client()
+    cache.set("kept", "value")
+    assert cache.get("kept") == "value"
+    assert cache._cache.get_client(write=True) is client
+
+    redis_server.stop()
+    assert cache.get("kept") is None
+    redis_server.start()
+
+    cache.set("kept", "again")
+    assert cache.get("kept") == "again"
+    assert cache._cache.get_client() is client
