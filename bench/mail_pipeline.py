@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import HOST, REDIS_URL, REPO, BenchEnv, free_port  # noqa: E402
 
 QUEUE = "celery"
+CEILING_RUNS = 3
 PROFILE_FILE = str(Path(tempfile.gettempdir()) / "bench-mail-worker.prof")
 PER_OCCASION = 100  # enrolments per occasion: producers rarely wait for the same occasion lock
 IDLE_TIMEOUT = 60.0  # seconds without a new arrival before the run counts what is missing as lost
@@ -473,15 +474,21 @@ def main():
                     "occasion", "enrolment", "event", "user"
                 )
             )
-            wall, latencies = ceiling(messages, args.concurrency)
-            received = wait_for_arrivals(sink, broker, count)
-            raw = Result(
-                f"ceiling: raw smtplib, same messages, {args.concurrency} connections",
-                expected={f"raw:{row.key}" for row in rows},
-                keys=[key for key, _at in received],
-                wall=wall,
-                latencies=latencies,
-            )
+            # The fastest of a few runs: on a shared machine one short run can land in another process's burst.
+            raw = None
+            for _ in range(CEILING_RUNS):
+                sink.ask("reset")
+                wall, latencies = ceiling(messages, args.concurrency)
+                received = wait_for_arrivals(sink, broker, count)
+                run = Result(
+                    f"ceiling: raw smtplib, {args.concurrency} connections, best of {CEILING_RUNS}",
+                    expected={f"raw:{row.key}" for row in rows},
+                    keys=[key for key, _at in received],
+                    wall=wall,
+                    latencies=latencies,
+                )
+                if raw is None or run.rate > raw.rate or run.lost or run.duplicates:
+                    raw = run
 
             print()
             print(
