@@ -39,6 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import HOST, REDIS_URL, REPO, BenchEnv, free_port  # noqa: E402
 
 QUEUE = "celery"
+CEILING_RUNS = 3
+PROFILE_FILE = str(Path(tempfile.gettempdir()) / "bench-mail-worker.prof")
 PER_OCCASION = 100  # enrolments per occasion: producers rarely wait for the same occasion lock
 IDLE_TIMEOUT = 60.0  # seconds without a new arrival before the run counts what is missing as lost
 
@@ -120,8 +122,10 @@ class Worker:
         self.process = None
 
     def __enter__(self):
+        # BENCH_PROFILE=worker: the worker (use --pool solo, so the tasks run in its own process) under cProfile.
+        profile = ["-m", "cProfile", "-o", PROFILE_FILE] if os.environ.get("BENCH_PROFILE") == "worker" else []
         command = [
-            *(sys.executable, "-m", "celery", "-A", "atmp", "worker", "-n", self.name, "-Q", QUEUE),
+            *(sys.executable, *profile, "-m", "celery", "-A", "atmp", "worker", "-n", self.name, "-Q", QUEUE),
             *("-P", self.pool, "-c", str(self.concurrency), "-l", "warning"),
             *("--without-gossip", "--without-mingle", "--without-heartbeat"),
         ]
@@ -237,6 +241,37 @@ def enrol_all(users, occasions, producers):
         thread.join()
     if errors:
         raise RuntimeError(f"{len(errors)} producer threads failed: {errors[0]!r}")
+
+
+def reused(bench, count):
+    """The people and occasions a previous `--keep` run left, their enrolments and mail removed; None if there
+    are none (or not `count` people)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(bench.database_url) as conn:
+            conn.execute("SELECT 1 FROM enrolment_outboxmessage LIMIT 1")
+    except psycopg.Error:
+        return None
+    os.environ.update(bench.env)
+    import django
+
+    django.setup()
+    import redis
+
+    from accounts.models import User
+    from courses.models import Occasion
+    from enrolment.models import Enrolment, EnrolmentEvent, OutboxMessage
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    users = list(User.objects.filter(email__startswith="deltagare").order_by("pk"))
+    if len(users) != count:
+        return None
+    OutboxMessage.objects.all().delete()
+    EnrolmentEvent.objects.all().delete()
+    Enrolment.objects.all().delete()
+    print(f"reusing database {bench.database}")
+    return list(Occasion.objects.order_by("pk")), users
 
 
 # --- Measuring ----------------------------------------------------------------------------------------------
@@ -369,21 +404,29 @@ def main():
     parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes/threads")
     parser.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
     parser.add_argument("--database", default="atmp_bench_mail_pipeline")
+    parser.add_argument("--keep", action="store_true", help="keep the database, and reuse it if it is there")
     args = parser.parse_args()
     count = args.messages
 
     with Sink() as sink:
         bench = BenchEnv(args.database)
         bench.env.update(EMAIL_HOST=HOST, EMAIL_PORT=str(sink.port), EMAIL_USE_TLS="false", LOG_LEVEL="WARNING")
+        if args.keep:  # static files collected once, beside the kept database
+            bench.static_root = Path(tempfile.gettempdir()) / f"{args.database}-static"
+            bench.env["BENCH_STATIC_ROOT"] = str(bench.static_root)
         try:
-            bench.prepare()
             import redis
 
             broker = redis.Redis.from_url(REDIS_URL)
-            started = time.perf_counter()
-            occasions, users = build(count)
-            bench.analyze()
-            print(f"{count} people and {len(occasions)} occasions in {time.perf_counter() - started:.1f} s")
+            kept = reused(bench, count) if args.keep else None
+            if kept:
+                occasions, users = kept
+            else:
+                bench.prepare()
+                started = time.perf_counter()
+                occasions, users = build(count)
+                bench.analyze()
+                print(f"{count} people and {len(occasions)} occasions in {time.perf_counter() - started:.1f} s")
 
             from django.utils import timezone
 
@@ -431,15 +474,21 @@ def main():
                     "occasion", "enrolment", "event", "user"
                 )
             )
-            wall, latencies = ceiling(messages, args.concurrency)
-            received = wait_for_arrivals(sink, broker, count)
-            raw = Result(
-                f"ceiling: raw smtplib, same messages, {args.concurrency} connections",
-                expected={f"raw:{row.key}" for row in rows},
-                keys=[key for key, _at in received],
-                wall=wall,
-                latencies=latencies,
-            )
+            # The fastest of a few runs: on a shared machine one short run can land in another process's burst.
+            raw = None
+            for _ in range(CEILING_RUNS):
+                sink.ask("reset")
+                wall, latencies = ceiling(messages, args.concurrency)
+                received = wait_for_arrivals(sink, broker, count)
+                run = Result(
+                    f"ceiling: raw smtplib, {args.concurrency} connections, best of {CEILING_RUNS}",
+                    expected={f"raw:{row.key}" for row in rows},
+                    keys=[key for key, _at in received],
+                    wall=wall,
+                    latencies=latencies,
+                )
+                if raw is None or run.rate > raw.rate or run.lost or run.duplicates:
+                    raw = run
 
             print()
             print(
@@ -452,6 +501,12 @@ def main():
                 f"enrolments: {count} committed in {enrolled:.1f} s from {args.producers} threads "
                 f"({count / enrolled:.0f}/s); p50/p95 of the end-to-end row: commit → arrival per message; "
                 f"of the ceiling: one SMTP transaction"
+            )
+            # End to end can go no faster than people enrol: how far behind the last enrolment the mail was.
+            print(
+                f"the last e-mail arrived {(first + end_to_end.wall - max(created.values())) * 1000:.0f} ms after the "
+                f"last enrolment committed; end to end / enrolment rate: "
+                f"{end_to_end.rate / (count / enrolled):.2f}"
             )
             print()
             checks = [
@@ -467,11 +522,17 @@ def main():
                     sent == count and copies_sent == count,
                 )
             )
+            if os.environ.get("BENCH_PROFILE") == "worker" and Path(PROFILE_FILE).exists():
+                import pstats
+
+                print(f"The worker's time (cProfile, own time), from {PROFILE_FILE}:")
+                pstats.Stats(PROFILE_FILE).sort_stats("tottime").print_stats(25)
             for description, passed in checks:
                 print(f"  {'ok  ' if passed else 'FAIL'} {description}")
             return 0 if all(passed for _description, passed in checks) else 1
         finally:
-            bench.drop()
+            if not args.keep:
+                bench.drop()
 
 
 if __name__ == "__main__":

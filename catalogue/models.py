@@ -20,7 +20,7 @@ from courses.ical import calendar_response, occasion_calendar
 from courses.models import Centre
 from courses.page_cache import CachedPageMixin
 
-from . import library, services
+from . import fragments, library, services
 from .forms import CatalogueFilterForm, MaterialFilterForm
 
 
@@ -107,6 +107,7 @@ class CatalogueIndexPage(CachedPageMixin, RoutablePageMixin, Page):
                 "filters": filters,
                 "results": results,
                 "facet_counts": facet_counts,
+                "filters_key": fragments.filters_key(form, facet_counts, self.get_url(request)),
                 "problems": form.problems,
                 "query_string": query.urlencode(),
                 "active_filters": self.active_filters(form, filters),

@@ -18,6 +18,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template import Context
@@ -218,12 +219,22 @@ def _language(request, response):
     return response.get("Content-Language", getattr(request, "LANGUAGE_CODE", ""))
 
 
+def view_restrictions(page):
+    """The view restrictions on `page` and its ancestors, an alias's taken from its source page, as Wagtail's
+    Page.get_view_restrictions, in one query instead of two (the ancestors' paths are prefixes of the page's)."""
+    from wagtail.models import Page, PageViewRestriction
+
+    paths = [page.path[:end] for end in range(page.steplen, len(page.path) + 1, page.steplen)]
+    pages = Page.objects.filter(path__in=paths).values(source=Coalesce("alias_of_id", "id"))
+    return PageViewRestriction.objects.filter(page_id__in=pages)
+
+
 class CachedPageMixin:
     """Let the page cache keep this page type's public responses (see PageCacheMiddleware)."""
 
     def get_view_restrictions(self):
         # Wagtail's privacy check asks for these before serve(): keep them to decide about caching for free.
-        self._view_restrictions = super().get_view_restrictions()
+        self._view_restrictions = view_restrictions(self)
         return self._view_restrictions
 
     def serve(self, request, *args, **kwargs):

@@ -11,6 +11,7 @@ crash. Reminders are found by a periodic job from the database, never scheduled 
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import smtplib
 import threading
@@ -19,14 +20,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import F, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from icalendar import Event, vCalAddress, vText
+from wagtail.models import Site
 
 from accounts.site import absolute_url, sender, site_root_url
 from courses import formatting
@@ -186,17 +190,73 @@ def _person_line(enrolment):
     return ", ".join(parts)
 
 
-def enqueue(message_id):
-    """Hand a row to the task queue; if the broker is down, the sweep will find the row later."""
+def enqueue(message_id, eta=None):
+    """Hand a row to the task queue; if the broker is down, the sweep will find the row later.
+
+    While a task is waiting that will send every due message (see "One task for a burst" below), the row is
+    left to it instead.
+    """
     from .tasks import send_outbox_message  # tasks imports this module: the one cycle left, inside the app
 
+    flag = None
     try:
+        flag = _waiting_flag() if eta is None else None
+        if flag is not None and not flag.set(WAITING_FLAG, "1", nx=True, ex=WAITING_TASK_SECONDS):
+            return  # a task is waiting; it sends this row too
         # retry=False: called in web requests, so a broker that is down must not hold the response.
-        send_outbox_message.apply_async((message_id,), retry=False)
+        send_outbox_message.apply_async((message_id,), retry=False, eta=eta)
     except Exception as error:  # noqa: BLE001 - any broker failure: the row stays queued for the sweep
+        if flag is not None:
+            with contextlib.suppress(Exception):
+                flag.delete(WAITING_FLAG)  # no task is waiting after all
         # One line, no traceback: an outage is expected and would otherwise log one per enrolment.
         reason = f"{type(error).__name__}: {error}"
         logger.warning("Broker unavailable; outbox message %s waits for the sweep (%s)", message_id, reason)
+
+
+# One task for a burst. When a course opens, hundreds of enrolments commit within seconds; with a task each, the
+# worker spent more time taking tasks from the broker than sending mail. Now a commit enqueues a task only when
+# none is waiting (a flag on the broker, set with NX): the waiting task, once it starts, lowers the flag and
+# sends every due message in batches (`drain`), and wakes a second worker while it finds full batches. A row
+# committed before the flag came down is claimed by that task; one committed after enqueues a task of its own.
+# If a waiting task is lost, the flag expires after WAITING_TASK_SECONDS and the sweep sends what it held.
+# Only with batches, no rate limit (each message its own task, so the limit counts messages) and a Redis broker.
+WAITING_FLAG = "atmp:outbox:task-waiting"
+WAITING_TASK_SECONDS = 30
+_flag_clients = {}
+
+
+def coalescing():
+    from .tasks import send_outbox_message
+
+    conf = send_outbox_message.app.conf
+    return (
+        settings.NOTIFICATION_SEND_BATCH > 1
+        and not settings.NOTIFICATION_RATE_LIMIT
+        and not conf.task_always_eager
+        and str(conf.broker_url or "").startswith(("redis://", "rediss://"))
+    )
+
+
+def _waiting_flag():
+    """The broker's Redis, where the flag lives (None when tasks are not coalesced)."""
+    if not coalescing():
+        return None
+    import redis
+
+    from .tasks import send_outbox_message
+
+    url = send_outbox_message.app.conf.broker_url
+    if url not in _flag_clients:
+        _flag_clients[url] = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+    return _flag_clients[url]
+
+
+def lower_waiting_flag():
+    """A task starts: rows committed from now on enqueue a task of their own."""
+    if (flag := _waiting_flag()) is not None:
+        with contextlib.suppress(Exception):  # the broker just gave us this task; if it is gone, the flag expires
+            flag.delete(WAITING_FLAG)
 
 
 # --- Rendering -----------------------------------------------------------------------------------------
@@ -232,12 +292,13 @@ class About:
     detail_url: str | None  # the person's own enrolment page
 
     @classmethod
-    def of(cls, message):
+    def of(cls, message, batch=None):
+        batch = batch or Batch()
         occasion = message.occasion
-        course = occasion.course.in_language(message.language)
+        course = batch.course_in_language(occasion.course, message.language)
         when = formatting.format_period(occasion.start, occasion.end)
         enrolment = message.enrolment
-        detail_url = absolute_url(reverse("enrolment_detail", args=[enrolment.pk])) if enrolment else None
+        detail_url = batch.absolute_url(reverse("enrolment_detail", args=[enrolment.pk])) if enrolment else None
         values = {"course": course.title, "when": when, "place": occasion.place}
         return cls(message, enrolment, occasion, course, values, detail_url)
 
@@ -474,9 +535,9 @@ def _follow_up(about):
     )
 
 
-def message_content(message):
+def message_content(message, batch=None):
     """Subject, paragraphs and an optional call to action, in the active language."""
-    about = About.of(message)
+    about = About.of(message, batch)
     content = CONTENT[message.kind](about)
     return {
         "subject": content.subject,
@@ -486,32 +547,227 @@ def message_content(message):
     }
 
 
-def build_email(message):
+class Batch:
+    """What the messages one task sends have in common, looked up once for all of them: the site's address and
+    the course pages in the recipients' languages. A message rendered on its own gets a batch of its own."""
+
+    def __init__(self, messages=(), site_root=None):
+        self.site_root = site_root
+        self.translations = {}
+        wanted = {
+            (message.occasion.course.translation_key, message.language)
+            for message in messages
+            if message.occasion.course.locale.language_code != message.language or not message.occasion.course.live
+        }
+        if wanted:
+            pages = CoursePage.objects.live().filter(
+                translation_key__in={key for key, _language in wanted},
+                locale__language_code__in={language for _key, language in wanted},
+            )
+            # Only (key, language) pairs asked for are used; a page in another pairing is never looked at.
+            self.translations = {
+                (page.translation_key, page.locale.language_code): page for page in pages.select_related("locale")
+            }
+            self.looked_up = wanted
+        else:
+            self.looked_up = set()
+
+    def root(self):
+        if self.site_root is None:
+            self.site_root = site_root_url()
+        return self.site_root
+
+    def absolute_url(self, path):
+        return self.root() + path
+
+    def course_in_language(self, course, language):
+        """As CoursePage.in_language, from the batch's one query when the batch looked it up."""
+        if (course.translation_key, language) in self.looked_up:
+            if course.live and course.locale.language_code == language:
+                return course
+            return self.translations.get((course.translation_key, language), course)
+        return course.in_language(language)
+
+
+def _calendar_method(message):
+    method = CALENDAR_METHODS.get(message.kind)
+    if method == "REQUEST" and getattr(message.enrolment, "status", None) != Enrolment.Status.CONFIRMED:
+        return None  # told of a change while waiting or awaiting approval: no seat, no calendar event
+    return method
+
+
+def _calendar(course, message, method, attendee):
+    return occasion_calendar(
+        [(course, message.occasion)],
+        method=method,
+        sequence=message.occasion.ical_sequence,
+        attendee=attendee,
+        cancelled=method == "CANCEL",
+    ).to_ical()
+
+
+def build_email(message, batch=None):
     """The e-mail for an outbox row: text and HTML, in the recipient's language, with an .ics if it fits."""
+    batch = batch or Batch()
     with translation.override(message.language):
-        content = message_content(message)
-        context = {**content, "site_url": site_root_url() + "/", "message": message}
+        method = _calendar_method(message)
+        if message.kind in FRAMED_KINDS:
+            subject, text, html, ics = _framed(message, batch, method)
+        else:
+            content = message_content(message, batch)
+            context = {**content, "site_url": batch.root() + "/", "message": message}
+            subject = content["subject"]
+            text = render_to_string("email/message.txt", context)
+            html = render_to_string("email/message.html", context)
+            ics = _calendar(content["course"], message, method, message.email) if method else None
         email = EmailMultiAlternatives(
-            subject=content["subject"],
-            body=render_to_string("email/message.txt", context),
+            subject=subject,
+            body=text,
             from_email=sender(message.language),
             to=[message.email],
             headers={"X-ATMP-Message": message.key, "Message-ID": message.message_id},
         )
-        email.attach_alternative(render_to_string("email/message.html", context), "text/html")
-        method = CALENDAR_METHODS.get(message.kind)
-        if method == "REQUEST" and getattr(message.enrolment, "status", None) != Enrolment.Status.CONFIRMED:
-            method = None  # told of a change while waiting or awaiting approval: no seat, no calendar event
-        if method:
-            calendar = occasion_calendar(
-                [(content["course"], message.occasion)],
-                method=method,
-                sequence=message.occasion.ical_sequence,
-                attendee=message.email,
-                cancelled=method == "CANCEL",
-            )
-            email.attach("invite.ics", calendar.to_ical(), f"text/calendar; method={method}; charset=utf-8")
+        email.attach_alternative(html, "text/html")
+        if ics:
+            email.attach("invite.ics", ics, f"text/calendar; method={method}; charset=utf-8")
     return email
+
+
+# Most messages say the same to everyone told about one occasion in one language (a confirmation, a reminder):
+# only the name in the greeting, the link to the person's own enrolment and the invitation's attendee differ.
+# Those kinds are rendered once per language and what they say (a frame, kept FRAME_SECONDS in this process, so
+# the invitation's DTSTAMP stays recent), with stand-ins that each recipient's own values replace.
+FRAMED_KINDS = {Kind.CONFIRMED, Kind.PENDING, Kind.PROMOTED, Kind.OCCASION_CHANGED, Kind.REMINDER, Kind.FOLLOW_UP}
+FRAME_SECONDS = 60
+FRAMES_KEPT = 200
+_NAME = "STANDIN-NAME-5e2f"
+_DETAIL_URL = "https://standin-detail-5e2f.invalid/"
+_ATTENDEE = "standin-5e2f@example.invalid"
+_frames = {}
+_frames_lock = threading.Lock()
+
+
+@dataclass
+class _StandInUser:
+    first_name: str
+
+
+@dataclass
+class _StandInMessage:
+    """What the content and the templates read of a message, with stand-ins for the recipient's own parts."""
+
+    kind: str
+    language: str
+    occasion: object
+    enrolment: object
+    event: object
+    data: dict
+    user: _StandInUser
+
+
+def _attendee_line(email):
+    """The invitation's ATTENDEE line for `email`, as icalendar writes (and folds) it in occasion_event."""
+    guest = vCalAddress(f"mailto:{email}")
+    guest.params["role"] = vText("REQ-PARTICIPANT")
+    guest.params["partstat"] = vText("ACCEPTED")
+    event = Event()
+    event.add("attendee", guest)
+    return event.to_ical().removeprefix(b"BEGIN:VEVENT\r\n").removesuffix(b"END:VEVENT\r\n")
+
+
+@functools.cache
+def _stand_in_attendee_line():
+    return _attendee_line(_ATTENDEE)
+
+
+def _frame_key(message, batch, method):
+    occasion, course = message.occasion, batch.course_in_language(message.occasion.course, message.language)
+    has_name = bool(message.user and message.user.first_name)
+    return (
+        message.kind,
+        message.language,
+        batch.root(),
+        settings.DEFAULT_FROM_EMAIL,
+        has_name,
+        method,
+        message.enrolment is not None,
+        course.pk,
+        course.title,
+        course.summary,
+        course.url_path,
+        course.evaluation_url,
+        occasion.pk,
+        occasion.start,
+        occasion.end,
+        occasion.mode,
+        occasion.venue,
+        occasion.address,
+        occasion.city,
+        occasion.status,
+        occasion.online_link,
+        occasion.ical_sequence,
+        occasion.cancellation_deadline_at,
+    )
+
+
+def _framed(message, batch, method):
+    key = _frame_key(message, batch, method)
+    now = time.monotonic()
+    with _frames_lock:
+        found = _frames.get(key)
+    if found is None or now - found[0] > FRAME_SECONDS:
+        found = (now, _render_frame(message, batch, method))
+        with _frames_lock:
+            if len(_frames) >= FRAMES_KEPT:
+                _frames.clear()
+            _frames[key] = found
+    subject, text, html, ics = found[1]
+    name = message.user.first_name if message.user else ""
+    detail_url = (
+        batch.absolute_url(reverse("enrolment_detail", args=[message.enrolment.pk])) if message.enrolment else ""
+    )
+    text = text.replace(_NAME, name).replace(_DETAIL_URL, detail_url)
+    html = html.replace(_NAME, str(conditional_escape(name))).replace(_DETAIL_URL, str(conditional_escape(detail_url)))
+    if ics:
+        ics = ics.replace(_stand_in_attendee_line(), _attendee_line(message.email))
+    return subject, text, html, ics
+
+
+def _render_frame(message, batch, method):
+    has_name = bool(message.user and message.user.first_name)
+    stand_in = _StandInMessage(
+        kind=message.kind,
+        language=message.language,
+        occasion=message.occasion,
+        enrolment=message.enrolment,
+        event=message.event,
+        data=message.data,
+        user=_StandInUser(_NAME if has_name else ""),
+    )
+    about = About.of(stand_in, batch)
+    about = About(
+        stand_in,
+        about.enrolment,
+        about.occasion,
+        about.course,
+        about.values,
+        _DETAIL_URL if message.enrolment else None,
+    )
+    content = CONTENT[message.kind](about)
+    context = {
+        "subject": content.subject,
+        "paragraphs": content.paragraphs,
+        "button": content.button,
+        "course": about.course,
+        "site_url": batch.root() + "/",
+        "message": stand_in,
+    }
+    text = render_to_string("email/message.txt", context)
+    html = render_to_string("email/message.html", context)
+    ics = _calendar(about.course, message, method, _ATTENDEE) if method else None
+    if ics and _stand_in_attendee_line() not in ics:
+        raise RuntimeError("the invitation's attendee line is not where the frame expects it")
+    return content.subject, text, html, ics
 
 
 # --- Sending -------------------------------------------------------------------------------------------
@@ -523,36 +779,76 @@ def retry_delay(attempts):
     return min(base * 2 ** min(attempts - 1, 20), settings.NOTIFICATION_RETRY_MAX_SECONDS)
 
 
-def _claim(message_id, now, batch=1):
-    """Record that an attempt is under way, in a short transaction of its own, committed before SMTP is spoken:
-    a worker that dies after the server accepted the message leaves a trace the sweep finds.
+def _claim_ids(message_id, now, batch):
+    """Claim the row and, with `batch` > 1, other due rows nobody holds; their ids (empty if the row is not free).
+    Without a row (None), up to `batch` due rows.
 
-    Returns the claimed rows, this one first (empty if someone else has it or it is done). With `batch` > 1 the
-    worker also takes other rows that are due and nobody holds, up to `batch` in all, and sends them over the
-    same connection; their own tasks then find them sent and skip them.
+    One statement claims them all (an UPDATE of the rows it locks, skipping those another worker is claiming:
+    that worker sends them, nobody waits and nothing goes twice), committed at once, instead of a transaction of
+    five statements.
     """
-    with transaction.atomic():
-        # skip_locked: if another worker holds the row it is claiming it; don't wait, don't send twice. Only this
-        # row (`of`): PostgreSQL cannot lock the nullable side of the outer joins to enrolment, event and user.
-        claimable = (
-            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("occasion__course__locale", "enrolment", "event", "user")
-            .filter(status=MessageStatus.QUEUED, attempt_started_at__isnull=True)
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    claimable = "status = %(queued)s AND attempt_started_at IS NULL"
+    sql = f"""
+        WITH own AS (
+            SELECT id FROM {table} WHERE id = %(own)s AND {claimable} FOR UPDATE SKIP LOCKED
+        ), others AS (
+            SELECT id FROM {table}
+            WHERE {claimable} AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s)
+              AND id IS DISTINCT FROM %(own)s AND (%(own)s IS NULL OR EXISTS (SELECT 1 FROM own))
+            ORDER BY id LIMIT %(others)s FOR UPDATE SKIP LOCKED
         )
-        message = claimable.filter(pk=message_id).first()
-        if message is None:
-            return []
-        messages = [message]
-        if batch > 1:
+        UPDATE {table}
+        SET attempts = attempts + 1, last_attempt_at = %(now)s, attempt_started_at = %(now)s, next_attempt_at = NULL
+        WHERE id IN (SELECT id FROM own UNION ALL SELECT id FROM others)
+        RETURNING id
+    """  # noqa: S608 - the table name comes from the model, every value is a parameter
+    if connection.vendor != "postgresql":
+        return _claim_ids_in_transaction(message_id, now, batch)
+    others = batch if message_id is None else batch - 1
+    params = {"own": message_id, "queued": MessageStatus.QUEUED, "now": now, "others": others}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _claim_ids_in_transaction(message_id, now, batch):
+    """As _claim_ids, for databases without UPDATE ... RETURNING and SKIP LOCKED (SQLite in development)."""
+    with transaction.atomic():
+        claimable = OutboxMessage.objects.select_for_update(skip_locked=True).filter(
+            status=MessageStatus.QUEUED, attempt_started_at__isnull=True
+        )
+        ids = []
+        if message_id is not None:
+            if not claimable.filter(pk=message_id).exists():
+                return []
+            ids.append(message_id)
+        if batch > len(ids):
             due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-            messages += list(claimable.filter(due).exclude(pk=message_id).order_by("pk")[: batch - 1])
-        OutboxMessage.objects.filter(pk__in=[claimed.pk for claimed in messages]).update(
+            others = claimable.filter(due).exclude(pk=message_id).order_by("pk").values_list("pk", flat=True)
+            ids += others[: batch - len(ids)]
+        OutboxMessage.objects.filter(pk__in=ids).update(
             attempts=F("attempts") + 1, last_attempt_at=now, attempt_started_at=now, next_attempt_at=None
         )
-        for claimed in messages:
-            claimed.attempts += 1
-            claimed.last_attempt_at = claimed.attempt_started_at = now
-            claimed.next_attempt_at = None
+    return ids
+
+
+def _claim(message_id, now, batch=1):
+    """Record that an attempt is under way, committed before SMTP is spoken: a worker that dies after the server
+    accepted the message leaves a trace the sweep finds.
+
+    Returns the claimed rows, this one first (empty if someone else has it or it is done), with what their texts
+    need. With `batch` > 1 the worker also takes other rows that are due and nobody holds, up to `batch` in all,
+    and sends them over the same connection; their own tasks then find them sent and skip them.
+    """
+    ids = _claim_ids(message_id, now, batch)
+    if not ids or (message_id is not None and message_id not in ids):
+        return []
+    default_site = Site.objects.filter(is_default_site=True)
+    rows = OutboxMessage.objects.select_related("occasion__course__locale", "enrolment", "event", "user").annotate(
+        site_hostname=Subquery(default_site.values("hostname")[:1]), site_port=Subquery(default_site.values("port")[:1])
+    )
+    messages = sorted(rows.filter(pk__in=ids), key=lambda message: (message.pk != message_id, message.pk))
     return messages
 
 
@@ -624,38 +920,80 @@ def _deliver(email):
         raise
 
 
-def send(message_id, now=None, batch=1):
+def send(message_id, now=None, batch=1, drain=False):
     """Send one outbox row if it is queued and nobody is sending it. Returns "sent", "skipped" or "failed" (given
     up), or raises SendFailed with the time of the next attempt. With `batch` (the worker's task), also up to
     `batch` - 1 other due rows over the same connection (see _claim); their outcomes are recorded on their rows.
+    With `drain`, then every other due row, `batch` at a time (see "One task for a burst").
 
-    Three steps, so no transaction is open while SMTP is spoken: claim the row (committed), send with the row's
-    Message-ID, mark it sent. A crash between the second and the third leaves an attempt under way that the sweep
-    resends with the same Message-ID: the receiver may get two copies, which mail software treats as one.
+    Three steps, so no transaction is open while SMTP is spoken: claim the rows (committed), send each with its
+    Message-ID, mark those the server took as sent (one statement). A crash between the second and the third
+    leaves attempts under way that the sweep resends with the same Message-IDs: the receiver may get two copies,
+    which mail software treats as one.
     """
-    messages = _claim(message_id, now or timezone.now(), batch)
-    if not messages:
-        return "skipped"
-    outcome, failure = None, None
-    try:
-        outcome = _send_claimed(messages[0])
-    except Exception as error:  # noqa: BLE001 - raised below, once the other claimed rows had their attempt
-        failure = error
-    for other in messages[1:]:
-        try:
-            _send_claimed(other)
-        except SendFailed:
-            pass  # recorded on the row; its own task (or the sweep) tries again after the back-off
-        except Exception:  # noqa: BLE001 - recorded on the row; this task's own message was sent
-            logger.exception("Outbox message %s failed in a batch", other.pk)
+    messages = _claim(message_id, now or timezone.now(), batch) if message_id is not None else []
+    outcome, failure = "skipped", None
+    if messages:
+        outcome, failure = _send_claimed_batch(messages, own=messages[0])
+    while drain:
+        others = _claim(None, now or timezone.now(), batch)
+        if not others:
+            break
+        if len(others) == batch:
+            enqueue(None)  # more than a batch is due: wake another worker, unless a task is waiting already
+        _send_claimed_batch(others, own=None)
     if failure is not None:
         raise failure
     return outcome
 
 
-def _send_claimed(message):
+def _send_claimed_batch(messages, own):
+    """Send claimed rows over this worker's connection and mark the sent ones in one statement. Returns the
+    outcome for `own` and the error it raised (raised by the caller once the others had their attempt)."""
+    shared = Batch(messages, site_root=_site_root_of(messages[0]))
+    outcome, failure, sent = None, None, []
+    for message in messages:
+        try:
+            result = _send_claimed(message, shared)
+        except SendFailed as error:
+            if message is own:
+                failure = error  # the task retries its own message at the time the row records
+            else:
+                enqueue(message.pk, eta=error.retry_at)  # its own task may never have been queued (a burst)
+            continue
+        except Exception as error:
+            if message is own:
+                failure = error
+            else:
+                # Recorded on the row; the sweep tries again after the back-off.
+                logger.exception("Outbox message %s failed in a batch", message.pk)
+            continue
+        if result == "sent":
+            sent.append(message.pk)
+        if message is own:
+            outcome = result
+    if sent:
+        OutboxMessage.objects.filter(pk__in=sent, status=MessageStatus.QUEUED).update(
+            status=MessageStatus.SENT,
+            sent_at=timezone.now(),
+            last_error="",
+            attempt_started_at=None,
+            next_attempt_at=None,
+        )
+    return outcome, failure
+
+
+def _site_root_of(message):
+    """The default Site's address, as read alongside the claimed rows (None: ask accounts.site)."""
+    if getattr(message, "site_hostname", None) is None:
+        return None
+    return Site(hostname=message.site_hostname, port=message.site_port).root_url
+
+
+def _send_claimed(message, batch):
+    """Send one claimed row: "sent" (the caller marks it), "failed" (given up), or raises SendFailed."""
     try:
-        _deliver(build_email(message))
+        _deliver(build_email(message, batch))
     except TEMPORARY_ERRORS as error:
         retry_at = _attempt_failed(message, error, permanent=is_permanent(error))
         if retry_at is None:
@@ -666,10 +1004,6 @@ def _send_claimed(message):
         # log; the sweep tries again after the back-off and the row fails after the last attempt.
         _attempt_failed(message, error)
         raise
-    # Marked at once, one by one: a worker stopped in the middle of a batch leaves only what it had not sent.
-    OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
-        status=MessageStatus.SENT, sent_at=timezone.now(), last_error="", attempt_started_at=None, next_attempt_at=None
-    )
     return "sent"
 
 

@@ -13,10 +13,14 @@ from . import notifications, services
     rate_limit=settings.NOTIFICATION_RATE_LIMIT,
 )
 def send_outbox_message(self, message_id):
+    """Send the row `message_id` (None: none of its own); with tasks coalesced, every due row after it."""
     try:
         # With a rate limit, one message per task, so the limit counts messages.
         batch = 1 if settings.NOTIFICATION_RATE_LIMIT else settings.NOTIFICATION_SEND_BATCH
-        return notifications.send(message_id, batch=batch)
+        drain = notifications.coalescing()
+        if drain:
+            notifications.lower_waiting_flag()
+        return notifications.send(message_id, batch=batch, drain=drain)
     except notifications.SendFailed as error:
         # At the next attempt time the row records (exponential back-off, notifications.retry_delay).
         raise self.retry(exc=error, eta=error.retry_at) from error

@@ -164,6 +164,14 @@ class PersonalNode(template.Node):
         return page_cache.marker(self.name, arg, default)
 
 
+@register.simple_tag(takes_context=True)
+def course_cards(context, courses, heading_level=2):
+    """The cards of these courses, each from the card cache when nothing on it changed (catalogue.fragments)."""
+    from catalogue import fragments
+
+    return fragments.render_cards(context, list(courses), heading_level)
+
+
 @register.tag
 def personal(parser, token):
     """{% personal "name" [arg] %}what an anonymous visitor sees{% endpersonal %}: a part of the page that belongs
