@@ -179,7 +179,8 @@ def _find(token, now, lock=False):
         _fail(INVALID)
     if invitation.answered_on is not None:
         _fail(ANSWERED)
-    if now >= closes_at(invitation.enrolment.occasion):
+    # Closed after its time, or when the attendance it was sent for was corrected to a no-show.
+    if now >= closes_at(invitation.enrolment.occasion) or invitation.enrolment.status != Enrolment.Status.ATTENDED:
         _fail(CLOSED)
     return invitation
 
