@@ -28,12 +28,7 @@ def link_in(message):
     return urlparse(re.search(r"https?://\S+/(?:utvardering|evaluation)/[0-9a-f]{64}/", body).group(0)).path
 
 
-def test_each_attended_person_gets_one_invitation_and_only_those_who_did_not_answer_a_reminder(
-    course,
-    person,
-    worker,
-    smtp,  # noqa: F811
-):
+def test_one_invitation_each_and_a_reminder_only_to_who_did_not_answer(course, person, worker, smtp):  # noqa: F811
     default_evaluation()
     end = timezone.now() - dt.timedelta(hours=2)
     occasion = OccasionFactory(course=course, start=end - dt.timedelta(hours=7), end=end)
