@@ -69,6 +69,11 @@ def closes_at(occasion):
     return occasion.end + dt.timedelta(days=settings.EVALUATION_OPEN_DAYS)
 
 
+def evaluation_of_occasion(occasion):
+    """The questions an occasion's participants are asked (in Swedish: the ids every language shares)."""
+    return evaluation_of(occasion.course)[1]
+
+
 def questions_by_course(cache, course):
     """The course's questions in Swedish (the ids every language shares), cached per course for the beat jobs."""
     if course.pk not in cache:
