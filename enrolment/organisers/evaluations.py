@@ -169,7 +169,7 @@ class OccasionEvaluationView(EvaluationView):
             *self.breadcrumbs_items,
             {"url": reverse("evaluations:index"), "label": _("Evaluations")},
             {"url": course_url, "label": self.course.title},
-            {"url": "", "label": self.when},
+            {"url": "", "label": self.get_page_title(), "sublabel": self.when},
         ]
 
     def get_context_data(self, **kwargs):
