@@ -54,7 +54,7 @@ def question(label, kind="text", choices=(), required=True, help_text=""):
     return ("question", value)
 
 
-def post_edit(client, course, publish=True, questions=None, **fields):
+def post_edit(client, course, publish=True, questions=None, evaluation=None, **fields):
     """The edit form as the browser shows it, with `fields` changed, saved as a draft or published."""
     data = form_from_html(client.get(edit_url(course), **SWEDISH).content.decode(), form_id="page-edit-form")
     for key in list(data):
@@ -64,7 +64,7 @@ def post_edit(client, course, publish=True, questions=None, **fields):
         {
             "body": streamfield([]),
             "enrolment_questions": streamfield(questions or []),
-            "evaluation_questions": streamfield([]),
+            "evaluation_questions": streamfield(evaluation or []),
         }
     )
     for key, value in {**stream, **fields}.items():

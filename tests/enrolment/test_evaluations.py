@@ -266,3 +266,26 @@ def test_results_are_read_in_the_viewers_language_whatever_language_people_answe
 
     recommend = english.questions[2]
     assert [(bar.label, bar.count) for bar in recommend.bars] == [("Yes", 2), ("Maybe", 0), ("No", 1)]
+
+
+# --- Privacy ----------------------------------------------------------------------------------------------
+
+
+def test_a_persons_export_says_what_they_were_asked_and_erasure_keeps_only_answered_invitations(ended):
+    from types import SimpleNamespace
+
+    from accounts import privacy
+
+    anna, erik = invite(ended, 2)
+    evaluations.submit(token(erik), {SATISFIED: 5}, "sv")
+    handler = privacy.registry["enrolment.EvaluationInvitation"]
+
+    (exported,) = handler.export(anna.user)
+    handler.erase(SimpleNamespace(user=anna.user))
+    handler.erase(SimpleNamespace(user=erik.user))
+
+    assert exported["course"] == "CAR-T-cellsbehandling" and exported["answered"] is False
+    assert "answers" not in exported
+    # Anna's unanswered invitation goes (no reminder to an erased person); Erik's answer keeps the rate true.
+    assert list(EvaluationInvitation.objects.values_list("enrolment", flat=True)) == [erik.pk]
+    assert EvaluationResponse.objects.count() == 1
