@@ -297,8 +297,14 @@ def _invited_by_occasion(occasion_ids):
 
 
 def questions_in(course, language):
-    """The course's evaluation questions as the viewer reads them."""
-    return evaluation_of(course.in_language(language))[1]
+    """The course's evaluation questions (those of `course`, the page occasions hang on) in the viewer's words
+    where its page in that language has them: a question added since the translation shows in the original's."""
+    questions = evaluation_of(course)[1]
+    translated = course.in_language(language)
+    if translated.pk == course.pk:
+        return questions
+    words = {question.id: question for question in evaluation_of(translated)[1]}
+    return [words.get(question.id, question) for question in questions]
 
 
 def occasion_results(occasion, language):

@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.models import Locale
 
 from accounts.language import active_language
 from courses.formatting import format_date, format_period
@@ -117,9 +118,11 @@ class CourseEvaluationView(EvaluationView):
 
     def get(self, request, course_id):
         course = get_object_or_404(access.courses_for(request.user).filter(pk=course_id))
+        # The page in the default language holds the occasions and the questions every language shares.
+        original = course.get_translation_or_none(Locale.get_default()) or course
         occasions = access.occasions_for(request.user).filter(course__translation_key=course.translation_key)
         self.course = course.in_language(active_language())
-        self.results = evaluations.course_results(self.course, occasions, active_language())
+        self.results = evaluations.course_results(original.specific, occasions, active_language())
         if request.GET.get("format") == "xlsx":
             return xlsx_response(course_workbook(self.results), f"{_('evaluation')}-{self.course.title}")
         return super().get(request)

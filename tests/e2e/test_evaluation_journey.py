@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from accounts.factories import UserFactory
 from courses.centres import centre_team
 from courses.factories import CentreFactory, OccasionFactory, create_course, default_evaluation, translate_course
-from courses.models import CentreTeam
+from courses.models import CentreTeam, CoursePage
 from enrolment import evaluations
 from enrolment.factories import EnrolmentFactory
 from enrolment.models import Enrolment, EvaluationResponse
@@ -83,7 +83,7 @@ def test_a_participant_answers_the_evaluation_from_the_mailed_link(live_server, 
     expect(page.locator("h1")).to_have_text("Utvärdering: CAR-T-cellsbehandling för sjuksköterskor")
     expect(page.locator("html")).to_have_attribute("lang", "sv")
     link = page.url
-    screenshot("evaluation-form", width=800)
+    screenshot("evaluation-form", width=800, docs=True)
     assert violations(page) == []
 
     # Sending nothing says what to do and keeps the page.
@@ -126,17 +126,36 @@ def test_a_course_owner_reads_the_results_and_downloads_them(live_server, page, 
     centre_team(ended.centre, CentreTeam.Role.COURSE_OWNER).user_set.add(owner)
 
     log_in_to_admin(page, live_server, owner)
+    # Where the owner builds it: the Swedish page's Evaluation tab shows the network's questions in Swedish.
+    page.goto(f"{live_server.url}/admin/pages/{ended.course_id}/edit/")
+    page.get_by_role("tab", name="Evaluation").click()
+    expect(page.locator("[data-default-evaluation]")).to_contain_text("Hur nöjd är du med kursen som helhet?")
+    # ... and adds a 1–5 question of the course's own, then publishes.
+    stream = page.locator("input[name='evaluation_questions-count']").locator("xpath=..")
+    stream.locator("button.c-sf-add-button").last.click()
+    page.get_by_role("option", name="Scale 1–5").click()
+    page.locator("#evaluation_questions-0-value-question").fill("Hur var lokalen?")
+    page.locator("#evaluation_questions-0-value-low_label").fill("Dålig")
+    page.locator("#evaluation_questions-0-value-high_label").fill("Utmärkt")
+    screenshot("evaluation-tab", width=1280, docs=True)
+    page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("status").first).to_contain_text("published")
+    own = CoursePage.objects.get(pk=ended.course_id).evaluation_questions
+    assert [(block.block_type, block.value["question"]) for block in own] == [("scale", "Hur var lokalen?")]
+
     page.goto(f"{live_server.url}/admin/evaluations/")
     screenshot("evaluation-index", width=1280)
     # The admin speaks the browser's language (English here): the course by its English title.
     page.get_by_role("link", name="CAR-T cell therapy for nurses").click()
     expect(page.locator("#evaluation-occasions-table")).to_contain_text("80")
+    screenshot("evaluation-course", width=1280)
     page.locator("#evaluation-occasions-table tbody th a").first.click()
 
     expect(page.locator("#response-rate")).to_have_text("80%")
-    expect(page.locator("svg[data-chart='scale']")).to_have_count(2)
+    expect(page.locator("svg[data-chart='scale']")).to_have_count(3)  # with the one just added, in Swedish
     expect(page.get_by_text("Skicka materialet i förväg.")).to_be_visible()
-    screenshot("evaluation-results", width=1280)
+    screenshot("evaluation-results", width=1280, docs=True)
     assert violations(page, {"include": [["main section.w-panel"]]}) == []
 
     with page.expect_download() as download:

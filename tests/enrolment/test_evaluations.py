@@ -289,3 +289,17 @@ def test_a_persons_export_says_what_they_were_asked_and_erasure_keeps_only_answe
     # Anna's unanswered invitation goes (no reminder to an erased person); Erik's answer keeps the rate true.
     assert list(EvaluationInvitation.objects.values_list("enrolment", flat=True)) == [erik.pk]
     assert EvaluationResponse.objects.count() == 1
+
+
+def test_a_question_added_after_the_translation_is_in_the_results_in_the_originals_words(course, ended):
+    course.evaluation_questions = [
+        *[{"type": b.block_type, "id": b.id, "value": b.value} for b in course.evaluation_questions],
+        evaluation_block("text", "0c0ffee0-0000-4000-8000-000000000002", ("Något mer?",)),
+    ]
+    course.save_revision().publish()
+
+    texts = [result.question.text for result in evaluations.occasion_results(ended, "en").questions or []]
+    questions = [question.text for question in evaluations.questions_in(CoursePage.objects.get(pk=course.pk), "en")]
+
+    assert texts == []  # no answers yet: hidden
+    assert questions[-2:] == ["How was the venue?", "Något mer?"]
