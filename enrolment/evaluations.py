@@ -199,7 +199,7 @@ def open_invitation(token, language, now=None):
     return Opened(invitation, occasion, course, intro, questions)
 
 
-def submit(token, answers, language, now=None):
+def submit(token, answers, now=None):
     """Store one anonymous response and mark the link used, in one transaction; a second attempt stores nothing.
 
     `answers` is {question id: value} as the form cleaned it (only answered questions)."""
@@ -208,7 +208,6 @@ def submit(token, answers, language, now=None):
         invitation = _find(token, now, lock=True)  # the lock: two submissions at once store one response
         EvaluationResponse.objects.create(
             occasion_id=invitation.enrolment.occasion_id,
-            language=language,
             answers=answers,
             submitted_on=timezone.localdate(now),
         )

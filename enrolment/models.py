@@ -368,7 +368,8 @@ class EvaluationInvitation(models.Model):
 class EvaluationResponse(models.Model):
     """One anonymous set of answers to an occasion's evaluation: no person, no invitation, only the day.
 
-    A random primary key, so neither ids nor the order of rows tell who answered first.
+    A random primary key, so neither ids nor the order of rows tell who answered first; not even the language
+    answered in is kept (at an occasion with one English speaker it would say whose answers these are).
     `answers` is {question block id: 1–5 for a scale, the choice's position for a choice, the text}.
     """
 
@@ -379,7 +380,6 @@ class EvaluationResponse(models.Model):
         related_name="evaluation_responses",
         verbose_name=_("occasion"),
     )
-    language = models.CharField(_("language"), max_length=8, default="sv")
     answers = models.JSONField(_("answers"), default=dict)
     submitted_on = models.DateField(_("submitted on"))
 

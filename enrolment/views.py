@@ -340,7 +340,7 @@ def evaluate(request, token):
     form = EvaluationForm(request.POST if request.method == "POST" else None, questions=opened.questions)
     if request.method == "POST" and form.is_valid():
         try:
-            submit(token, form.answers(), language)
+            submit(token, form.answers())
         except EvaluationError as error:
             context = {"problem": error.message, "code": error.code}
             return _private(render(request, "enrolment/evaluation.html", context, status=error.status))

@@ -597,7 +597,6 @@ class DemoSite:
             EvaluationResponse.objects.bulk_create(
                 EvaluationResponse(
                     occasion=occasion,
-                    language=enrolment.user.preferred_language or "sv",
                     answers=self.demo_evaluation_answers(questions, rng),
                     submitted_on=timezone.localdate(invited_at),
                 )

@@ -133,7 +133,7 @@ class CourseEvaluationView(EvaluationView):
     def get_context_data(self, **kwargs):
         results = self.results
         for row in results.occasions:
-            row.when = format_period(row.occasion.start, row.occasion.end)
+            row.when = format_date(row.occasion.start)  # the day is enough in a row; the occasion's page has times
             row.rate_text = percent_text(row.rate)
             row.percent = percent(row.rate)
             row.means = [_number(result.mean) for result in row.questions]

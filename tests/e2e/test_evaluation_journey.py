@@ -121,7 +121,7 @@ def test_a_course_owner_reads_the_results_and_downloads_them(live_server, page, 
         ],
         strict=False,
     ):
-        evaluations.submit(evaluations.token_for(enrolment.pk), answers, "sv")
+        evaluations.submit(evaluations.token_for(enrolment.pk), answers)
     owner = UserFactory(email="kursansvarig@example.se", is_staff=True)
     centre_team(ended.centre, CentreTeam.Role.COURSE_OWNER).user_set.add(owner)
 

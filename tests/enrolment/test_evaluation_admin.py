@@ -55,7 +55,7 @@ def answered(occasion, *answer_sets, invited=0):
     ]
     evaluations.queue_invitations()
     for enrolment, answers in zip(enrolments, answer_sets, strict=False):
-        evaluations.submit(evaluations.token_for(enrolment.pk), answers, "sv")
+        evaluations.submit(evaluations.token_for(enrolment.pk), answers)
 
 
 @pytest.fixture
@@ -202,3 +202,13 @@ def test_the_results_take_as_many_queries_for_thirty_answers_as_for_three(client
 
     assert many == few
     assert max(few) < 40
+
+
+def test_an_ended_occasion_links_to_its_evaluation_from_the_occasions_list(client, owner, course, ended):
+    upcoming = OccasionFactory(course=course)
+    client.force_login(owner)
+
+    html = client.get("/admin/occasions/?when=").content.decode()  # all occasions, past ones too
+
+    assert f'href="{url(ended)}"' in html
+    assert f'href="{url(upcoming)}"' not in html

@@ -110,7 +110,7 @@ def test_the_thank_you_mail_leaves_out_the_external_form_when_the_course_evaluat
 
 def test_one_reminder_goes_after_four_days_to_those_who_have_not_answered(ended):
     anna, erik = invite(ended, 2)
-    evaluations.submit(token(erik), {SATISFIED: 5}, "sv")
+    evaluations.submit(token(erik), {SATISFIED: 5})
     now = timezone.now()
 
     assert evaluations.queue_reminders(now + dt.timedelta(days=3)) == 0
@@ -134,7 +134,7 @@ def test_no_reminder_once_the_evaluation_has_closed(ended):
 def test_a_response_is_stored_without_the_person(ended):
     (anna,) = invite(ended)
 
-    evaluations.submit(token(anna), {SATISFIED: 4, BETTER: "Mer tid för frågor"}, "sv")
+    evaluations.submit(token(anna), {SATISFIED: 4, BETTER: "Mer tid för frågor"})
 
     response = EvaluationResponse.objects.get()
     assert response.answers == {SATISFIED: 4, BETTER: "Mer tid för frågor"}
@@ -222,7 +222,7 @@ def test_a_link_after_the_evaluation_closed_says_so_and_stores_nothing(client, e
 def answer(occasion, *answer_sets):
     for answers in answer_sets:
         (enrolment,) = invite(occasion)
-        evaluations.submit(token(enrolment), answers, "sv")
+        evaluations.submit(token(enrolment), answers)
 
 
 def test_an_occasion_with_fewer_than_three_answers_has_its_results_hidden(ended):
@@ -277,7 +277,7 @@ def test_a_persons_export_says_what_they_were_asked_and_erasure_keeps_only_answe
     from accounts import privacy
 
     anna, erik = invite(ended, 2)
-    evaluations.submit(token(erik), {SATISFIED: 5}, "sv")
+    evaluations.submit(token(erik), {SATISFIED: 5})
     handler = privacy.registry["enrolment.EvaluationInvitation"]
 
     (exported,) = handler.export(anna.user)
