@@ -99,7 +99,7 @@ def test_the_owner_reads_an_occasions_results(client, owner, ended):
     html = client.get(url(ended)).content.decode()
 
     assert text_of(re.search(r'id="response-rate">(.*?)<', html).group(1)) == "75%"
-    assert "3 answers from 4 people asked." in text_of(html)
+    assert "3 answers; asked: 4." in text_of(html)
     # The 1–5 question as a chart drawn on the server, and the same figures in a table.
     assert html.count('data-chart="scale"') == 2 and html.count('data-chart="choice"') == 1
     table = html[html.index("<caption>How satisfied are you with the course as a whole?</caption>") :]
