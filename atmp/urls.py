@@ -12,6 +12,7 @@ from catalogue.api import api_router
 from catalogue.seo import SiteSitemap, icon, robots_txt
 from enrolment import views as enrolment_views
 from enrolment.certificates import verify_route
+from enrolment.evaluations import evaluation_route
 
 from . import dev_views, views
 
@@ -55,6 +56,8 @@ urlpatterns += i18n_patterns(
     path("enrol/<int:occasion_id>/", enrolment_views.enrol_occasion, name="enrol"),
     # /sv/intyg/, /en/certificate/: public verification of certificates of attendance
     path(verify_route, enrolment_views.verify_certificate, name="verify_certificate"),
+    # /sv/utvardering/<token>/, /en/evaluation/<token>/: a participant's personal evaluation link
+    path(evaluation_route, enrolment_views.evaluate, name="evaluation"),
     # Page routes named like files (feed.ics, occasions/12.ics): Wagtail's own pattern takes only paths that
     # end in "/", so these reach its serve view (page routing, privacy and cache hooks) through this one.
     re_path(r"^((?:[\w\-]+/)*[\w\-]+\.ics)$", wagtail_serve),

@@ -142,3 +142,57 @@ class QuestionBlock(blocks.StructBlock):
 
 class EnrolmentQuestionsBlock(blocks.StreamBlock):
     question = QuestionBlock()
+
+
+# --- Evaluation questions (asked after an occasion; see courses.evaluation) --------------------------------
+# Answers are stored under the block's id, which translations keep, so answers in Swedish and English count
+# together; a choice is stored as its position, which translations keep too.
+
+
+class EvaluationQuestionBase(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Question"), max_length=200)
+    help_text = blocks.CharBlock(label=_("Help text"), max_length=300, required=False)
+
+
+class ScaleQuestionBlock(EvaluationQuestionBase):
+    low_label = blocks.CharBlock(
+        label=_("What 1 means"), max_length=60, required=False, help_text=_("For example “Not at all”.")
+    )
+    high_label = blocks.CharBlock(
+        label=_("What 5 means"), max_length=60, required=False, help_text=_("For example “Very much”.")
+    )
+
+    class Meta:
+        icon = "order"
+        label = _("Scale 1–5")
+
+
+class ChoiceQuestionBlock(EvaluationQuestionBase):
+    choices = blocks.ListBlock(blocks.CharBlock(label=_("Choice"), max_length=100), label=_("Choices"), default=[])
+
+    class Meta:
+        icon = "list-ul"
+        label = _("One of several choices")
+
+    def clean(self, value):
+        value = super().clean(value)
+        choices = [choice.strip() for choice in value.get("choices") or []]
+        if len([choice for choice in choices if choice]) < 2:
+            raise StructBlockValidationError(block_errors={"choices": ValidationError(_("Give at least two choices."))})
+        if len(set(choices)) != len(choices):
+            raise StructBlockValidationError(
+                block_errors={"choices": ValidationError(_("Each choice must be different."))}
+            )
+        return value
+
+
+class FreeTextQuestionBlock(EvaluationQuestionBase):
+    class Meta:
+        icon = "pilcrow"
+        label = _("Free text")
+
+
+class EvaluationQuestionsBlock(blocks.StreamBlock):
+    scale = ScaleQuestionBlock()
+    choice = ChoiceQuestionBlock()
+    text = FreeTextQuestionBlock()

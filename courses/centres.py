@@ -55,6 +55,8 @@ NETWORK_ADMIN_PERMISSIONS = [
         for action in ("add", "change", "delete")
     ],
     ("catalogue", "change_sitelinks"),
+    ("courses", "add_defaultevaluation"),
+    ("courses", "change_defaultevaluation"),
     ("enrolment", "view_outboxmessage"),
     ("accounts", "add_user"),
     ("accounts", "change_user"),

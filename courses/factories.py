@@ -261,3 +261,74 @@ def list_material(course, material):
     return CourseLibraryMaterial.objects.create(
         page=course, material=material, sort_order=CourseLibraryMaterial.objects.filter(page=course).count()
     )
+
+
+# --- Evaluations ---------------------------------------------------------------------------------------
+
+# The network's default evaluation as the demo and the tests have it: the same block ids in both languages.
+DEFAULT_EVALUATION = [
+    (
+        "scale",
+        "5f0b2d1e-0000-4000-8000-000000000001",
+        {
+            "sv": ("Hur nöjd är du med kursen som helhet?", "Inte alls nöjd", "Mycket nöjd"),
+            "en": ("How satisfied are you with the course as a whole?", "Not at all satisfied", "Very satisfied"),
+        },
+    ),
+    (
+        "scale",
+        "5f0b2d1e-0000-4000-8000-000000000002",
+        {
+            "sv": ("Hur användbart är innehållet i ditt arbete?", "Inte alls", "Mycket"),
+            "en": ("How useful is the content in your work?", "Not at all", "Very"),
+        },
+    ),
+    (
+        "choice",
+        "5f0b2d1e-0000-4000-8000-000000000003",
+        {
+            "sv": ("Skulle du rekommendera kursen till en kollega?", ["Ja", "Kanske", "Nej"]),
+            "en": ("Would you recommend the course to a colleague?", ["Yes", "Maybe", "No"]),
+        },
+    ),
+    (
+        "text",
+        "5f0b2d1e-0000-4000-8000-000000000004",
+        {"sv": ("Vad kan vi göra bättre?",), "en": ("What could we do better?",)},
+    ),
+]
+DEFAULT_EVALUATION_INTRO = {
+    "sv": "Det tar ungefär tre minuter. Alla frågor är frivilliga.",
+    "en": "It takes about three minutes. Every question is optional.",
+}
+
+
+def evaluation_block(kind, block_id, texts):
+    """One evaluation question as StreamField data: ("scale", id, (question, low, high)), ("choice", id,
+    (question, choices)) or ("text", id, (question,))."""
+    value = {"question": texts[0], "help_text": ""}
+    if kind == "scale":
+        value.update(low_label=texts[1], high_label=texts[2])
+    elif kind == "choice":
+        value["choices"] = list(texts[1])
+    return {"type": kind, "id": block_id, "value": value}
+
+
+def default_evaluation(questions=DEFAULT_EVALUATION, intro=DEFAULT_EVALUATION_INTRO):
+    """The network's default evaluation in Swedish and English (created, or left as it is if it exists)."""
+    from .evaluation import DefaultEvaluation
+
+    found = {default.locale.language_code: default for default in DefaultEvaluation.objects.select_related("locale")}
+    sv = found.get("sv")
+    if sv is None:
+        sv = DefaultEvaluation.objects.create(
+            locale=get_locale("sv"),
+            intro=intro["sv"],
+            questions=[evaluation_block(kind, block_id, texts["sv"]) for kind, block_id, texts in questions],
+        )
+    if "en" not in found:
+        en = sv.copy_for_translation(get_locale("en"))
+        en.intro = intro["en"]
+        en.questions = [evaluation_block(kind, block_id, texts["en"]) for kind, block_id, texts in questions]
+        en.save()
+    return sv

@@ -48,10 +48,10 @@ from accounts.language import active_language
 from accounts.models import Profession
 
 from . import registry
-from .blocks import RICH_TEXT_FEATURES, BodyBlock, EnrolmentQuestionsBlock
+from .blocks import RICH_TEXT_FEATURES, BodyBlock, EnrolmentQuestionsBlock, EvaluationQuestionsBlock
 from .ical import calendar_response, occasion_calendar
 from .page_cache import CachedPageMixin
-from .panels import TranslationStatusPanel
+from .panels import DefaultEvaluationPanel, TranslationStatusPanel
 from .storage import document_storage
 
 LANGUAGE_CHOICES = [("sv", _("Swedish")), ("en", _("English"))]
@@ -493,6 +493,15 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         _("evaluation form"), blank=True, help_text=_("Linked from the e-mail sent after each occasion.")
     )
     enrolment_questions = StreamField(EnrolmentQuestionsBlock(), verbose_name=_("questions at enrolment"), blank=True)
+    # The evaluation after each occasion (courses/evaluation.py): the network's questions, then these.
+    evaluation_enabled = models.BooleanField(
+        _("ask participants to evaluate each occasion"),
+        default=True,
+        help_text=_("Everyone marked as attended gets one e-mail with a personal link after the occasion ends."),
+    )
+    evaluation_questions = StreamField(
+        EvaluationQuestionsBlock(), verbose_name=_("the course's own questions"), blank=True
+    )
 
     # Under a centre's page (its course owners manage it), or under the catalogue for network-wide courses
     # that only network admins manage.
@@ -621,10 +630,23 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         ),
     ]
 
+    evaluation_panels = [
+        FieldPanel("evaluation_enabled"),
+        DefaultEvaluationPanel(),
+        FieldPanel(
+            "evaluation_questions",
+            help_text=_(
+                "Asked after the network's questions, in the page's language; translate them with the rest of the "
+                "page. Answers are anonymous, and results of an occasion with fewer than 3 answers are hidden."
+            ),
+        ),
+    ]
+
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading=_("Content")),
             ObjectList(enrolment_panels, heading=_("Enrolment")),
+            ObjectList(evaluation_panels, heading=_("Evaluation")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
             ObjectList(Page.settings_panels, heading=_("Settings")),
         ],
@@ -674,6 +696,8 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         SynchronizedField("evaluation_url"),
         SynchronizedField("organiser_notices"),
         TranslatableField("enrolment_questions"),
+        SynchronizedField("evaluation_enabled"),
+        TranslatableField("evaluation_questions"),
     ]
 
     api_fields = [
@@ -1183,6 +1207,9 @@ class Occasion(ClusterableModel):
         # One UID for the occasion's whole life, so calendars update the event instead of adding one.
         return f"occasion-{self.pk}@atmp-courses.se"
 
+
+# The network's default evaluation (its model lives with the questions' logic).
+from .evaluation import DefaultEvaluation  # noqa: E402, F401
 
 # The materials library (its models live in their own module).
 from .library import (  # noqa: E402, F401

@@ -123,3 +123,30 @@ class MaterialDownloadsPanel(Panel):
             )
             context["rows"] = list(counts.values_list("month").annotate(total=Sum("count")).order_by("-month")[:24])
             return context
+
+
+class DefaultEvaluationPanel(Panel):
+    """The network's default evaluation questions, read-only on the course's Evaluation tab: the course's own
+    questions are asked after these."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("heading", _("The network's questions"))
+        super().__init__(**kwargs)
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "courses/panels/default_evaluation.html"
+
+        def get_context_data(self, parent_context=None):
+            from django.urls import reverse
+
+            from .evaluation import DefaultEvaluation
+
+            context = super().get_context_data(parent_context)
+            language = self.instance.locale.language_code if self.instance.locale_id else settings.LANGUAGE_CODE
+            default = DefaultEvaluation.for_language(language)
+            context["default"] = default
+            context["questions"] = list(default.questions) if default else []
+            user = getattr(self.request, "user", None)
+            if default is not None and user is not None and user.has_perm("courses.change_defaultevaluation"):
+                context["edit_url"] = reverse("wagtailsnippets_courses_defaultevaluation:edit", args=[default.pk])
+            return context

@@ -20,6 +20,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .centres import owned_centre_pages
+from .evaluation import DefaultEvaluation
 from .library import REVIEW_INTERVAL, CentreMaterialsPage, MaterialPage
 from .models import Audience, Centre, Topic
 
@@ -53,6 +54,19 @@ class CatalogueSnippets(SnippetViewSetGroup):
 
 
 register_snippet(CatalogueSnippets)
+
+
+class DefaultEvaluationViewSet(SnippetViewSet):
+    """The network's default evaluation questions, one per language; only network admins have its permissions."""
+
+    model = DefaultEvaluation
+    icon = "form"
+    menu_label = _("Default evaluation")
+    add_to_settings_menu = True
+    list_display = ["__str__", "locale"]
+
+
+register_snippet(DefaultEvaluationViewSet)
 
 
 # --- Where a course owner starts: their centre's courses, not "Exploring: Root" ------------------------------

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from courses.blocks import answer_max_length
+from courses.evaluation import SCALE
 
 from .certificates import normalise_code
 from .services import EnrolmentError
@@ -73,3 +74,49 @@ class CertificateCodeForm(forms.Form):
             return normalise_code(self.cleaned_data["code"])
         except EnrolmentError as error:
             raise forms.ValidationError(error.message, code=error.code) from None
+
+
+class EvaluationForm(forms.Form):
+    """An occasion's evaluation: one optional field per question (`e_<block id>`); at least one answer."""
+
+    PREFIX = "e_"
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            options = {"label": question.text, "required": False, "help_text": question.help_text}
+            if question.kind == "scale":
+                ends = {1: question.low_label, 5: question.high_label}
+                choices = [(point, f"{point} – {ends[point]}" if ends.get(point) else str(point)) for point in SCALE]
+                field = forms.TypedChoiceField(
+                    choices=choices, coerce=int, empty_value=None, widget=forms.RadioSelect, **options
+                )
+            elif question.kind == "choice":
+                field = forms.TypedChoiceField(
+                    choices=list(enumerate(question.choices)),
+                    coerce=int,
+                    empty_value=None,
+                    widget=forms.RadioSelect,
+                    **options,
+                )
+            else:
+                field = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}), **options)
+            self.fields[self.PREFIX + question.id] = field
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.answers():
+            raise forms.ValidationError(_("Answer at least one question before you send the evaluation."))
+        return cleaned
+
+    def answers(self):
+        """{question id: answer} for the questions answered."""
+        answers = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(self.PREFIX + question.id)
+            if isinstance(value, str):
+                value = value.strip()
+            if value not in (None, ""):
+                answers[question.id] = value
+        return answers

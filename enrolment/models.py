@@ -1,6 +1,7 @@
 """What people do with an occasion: the enrolment and its states (see shared DOMAIN.md), and the events
 that state changes cause, from which notifications are sent after commit."""
 
+import uuid
 from email.utils import make_msgid
 
 from django.conf import settings
@@ -114,7 +115,7 @@ class Enrolment(models.Model):
 
 class Kind(models.TextChoices):
     """What happened to an enrolment, and so the message it sends: an event of each of the first ten kinds
-    (EVENT_KINDS) sends the person the message of the same kind; the last five are messages no event causes."""
+    (EVENT_KINDS) sends the person the message of the same kind; the others are messages no event causes."""
 
     CONFIRMED = "confirmed", _("Enrolment confirmed")
     PENDING = "pending", _("Enrolment awaiting approval")
@@ -131,6 +132,8 @@ class Kind(models.TextChoices):
     ORGANISER_NOTICE = "organiser_notice", _("Notice to the course owner")
     ORGANISER_DIGEST = "organiser_digest", _("Daily digest to the course owner")
     ORGANISER_MESSAGE = "organiser_message", _("Message from the course owner")
+    EVALUATION = "evaluation", _("Evaluation invitation")
+    EVALUATION_REMINDER = "evaluation_reminder", _("Evaluation reminder")
 
 
 EVENT_KINDS = [
@@ -334,3 +337,56 @@ class Transcript(models.Model):
     @property
     def display_code(self):
         return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+
+# --- Evaluations (enrolment/evaluations.py) ----------------------------------------------------------------
+
+
+class EvaluationInvitation(models.Model):
+    """One attended participant asked to evaluate their occasion: the personal link's hash, and whether it was
+    used. It never says what was answered: `EvaluationResponse` has no link back to it, and `answered_on` keeps
+    only the day, so the time of an answer cannot pair it with its response."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.CASCADE, related_name="evaluation_invitation", verbose_name=_("enrolment")
+    )
+    # sha256 of the link's token (derived from the enrolment with the site's secret key, see evaluations.token).
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation invitation")
+        verbose_name_plural = _("evaluation invitations")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.enrolment_id}: {self.answered_on or '-'}"
+
+
+class EvaluationResponse(models.Model):
+    """One anonymous set of answers to an occasion's evaluation: no person, no invitation, only the day.
+
+    A random primary key, so neither ids nor the order of rows tell who answered first; not even the language
+    answered in is kept (at an occasion with one English speaker it would say whose answers these are).
+    `answers` is {question block id: 1–5 for a scale, the choice's position for a choice, the text}.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    occasion = models.ForeignKey(
+        "courses.Occasion",
+        on_delete=models.CASCADE,
+        related_name="evaluation_responses",
+        verbose_name=_("occasion"),
+    )
+    answers = models.JSONField(_("answers"), default=dict)
+    submitted_on = models.DateField(_("submitted on"))
+
+    class Meta:
+        verbose_name = _("evaluation response")
+        verbose_name_plural = _("evaluation responses")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.occasion_id}: {self.submitted_on}"

@@ -99,6 +99,11 @@ def _queue(key, kind, enrolment, *, event=None, data=None, new_key=False):
     return message
 
 
+def queue_personal(key, kind, enrolment, data=None):
+    """A message of `kind` to the enrolled person, once per key (for the app's other modules: evaluations)."""
+    return _queue(key, kind, enrolment, data=data)
+
+
 def queue_for_event(event):
     """The messages an enrolment event causes. Called in the transaction that wrote the event."""
     # Every event sends the person the message of its own kind (one Kind names both).
@@ -523,7 +528,10 @@ def _organiser_message_content(about):
 
 @content_of(Kind.FOLLOW_UP)
 def _follow_up(about):
-    evaluation = about.course.evaluation_url
+    from courses.evaluation import evaluation_of
+
+    # A course that evaluates its occasions here sends its attended participants their own link instead.
+    evaluation = about.course.evaluation_url if not evaluation_of(about.course)[1] else ""
     return Content(
         _("Thank you for taking part: %(course)s") % about.values,
         [
@@ -532,6 +540,44 @@ def _follow_up(about):
             _("Course materials and your certificate of attendance are under My courses."),
         ],
         (_("My courses"), absolute_url(reverse("my_courses"))),
+    )
+
+
+def _evaluation_link(about):
+    from .evaluations import closes_at, link_for
+
+    return link_for(about.enrolment.pk, about.message.language), formatting.format_date(closes_at(about.occasion))
+
+
+@content_of(Kind.EVALUATION)
+def _evaluation(about):
+    link, closes = _evaluation_link(about)
+    return Content(
+        _("What did you think of %(course)s?") % about.values,
+        [
+            _("Thank you for taking part in %(course)s, %(when)s.") % about.values,
+            _("Please tell us what you thought: it takes a few minutes and helps us improve the course."),
+            _(
+                "Your answers are anonymous: the course owner sees everyone's answers together, never who said what. "
+                "The link is yours and can be used once, until %(closes)s."
+            )
+            % {"closes": closes},
+        ],
+        (_("Answer the evaluation"), link),
+    )
+
+
+@content_of(Kind.EVALUATION_REMINDER)
+def _evaluation_reminder(about):
+    link, closes = _evaluation_link(about)
+    return Content(
+        _("Reminder: what did you think of %(course)s?") % about.values,
+        [
+            _("A few days ago we asked what you thought of %(course)s, %(when)s.") % about.values,
+            _("If you have a few minutes, your answers help us improve the course. They are anonymous."),
+            _("The link works until %(closes)s.") % {"closes": closes},
+        ],
+        (_("Answer the evaluation"), link),
     )
 
 

@@ -14,7 +14,7 @@ from courses.models import CoursePage
 
 from . import certificates, cpd, services
 from .access import course_pages_in_language
-from .models import Certificate, Enrolment, EnrolmentEvent, OutboxMessage, Transcript
+from .models import Certificate, Enrolment, EnrolmentEvent, EvaluationInvitation, OutboxMessage, Transcript
 
 
 def _question_kinds(course, cache):
@@ -236,3 +236,41 @@ class TranscriptHandler(Handler):
 
     def erase(self, erasure):
         Transcript.objects.filter(user=erasure.user).exclude(participant_name="").update(participant_name="")
+
+
+# --- Evaluations ------------------------------
+
+
+@register
+class EvaluationInvitationHandler(Handler):
+    """Who was asked to evaluate which occasion, and whether they answered. What they answered is not personal
+    data: responses point at no one (enrolment/evaluations.py), so there is nothing of theirs to export or erase.
+    Erasure deletes the invitations not yet answered (no reminder goes to the erased person); answered ones stay,
+    pointing at the kept, nameless enrolment, so the occasion's response rate stays true."""
+
+    model = "enrolment.EvaluationInvitation"
+    key = "evaluation_invitations"
+    erase_order = 15
+
+    def export(self, user):
+        invitations = EvaluationInvitation.objects.filter(enrolment__user=user).select_related(
+            "enrolment__occasion__course"
+        )
+        pages = course_pages_in_language(
+            [invitation.enrolment.occasion.course for invitation in invitations], user.preferred_language
+        )
+        return [
+            {
+                "course": pages.get(
+                    invitation.enrolment.occasion.course.translation_key, invitation.enrolment.occasion.course
+                ).title,
+                "occasion_start": iso(invitation.enrolment.occasion.start),
+                "invited_at": iso(invitation.created_at),
+                "reminded_at": iso(invitation.reminded_at),
+                "answered": invitation.answered_on is not None,
+            }
+            for invitation in invitations.order_by("pk")
+        ]
+
+    def erase(self, erasure):
+        EvaluationInvitation.objects.filter(enrolment__user=erasure.user, answered_on__isnull=True).delete()

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import notifications, services
+from . import evaluations, notifications, services
 
 
 @shared_task(
@@ -54,3 +54,13 @@ def queue_organiser_digests():
 @shared_task
 def record_no_shows():
     return services.record_no_shows()
+
+
+@shared_task
+def queue_evaluation_invitations():
+    return evaluations.queue_invitations()
+
+
+@shared_task
+def queue_evaluation_reminders():
+    return evaluations.queue_reminders()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from wagtail.documents import get_document_model
 from wagtail.documents.views.serve import serve as wagtail_serve_document
 
+from courses import formatting
 from courses.ical import calendar_response, occasion_calendar
 from courses.library import MaterialDownload
 from courses.models import CoursePage, Occasion
@@ -319,3 +320,35 @@ def download_transcript(request):
         as_attachment=True, filename=cpd.file_name(transcript, request.LANGUAGE_CODE)
     )
     return _private(response)
+
+
+# --- Evaluations ------------------------------------------------------------------------------------------
+
+
+def evaluate(request, token):
+    """Public, by the personal link in the mail (no login: the token is the key). GET: the questions in the
+    link's language; POST: the answers, stored once and without the person."""
+    from .evaluations import EvaluationError, open_invitation, submit
+    from .forms import EvaluationForm
+
+    language = request.LANGUAGE_CODE
+    try:
+        opened = open_invitation(token, language)
+    except EvaluationError as error:
+        context = {"problem": error.message, "code": error.code}
+        return _private(render(request, "enrolment/evaluation.html", context, status=error.status))
+    form = EvaluationForm(request.POST if request.method == "POST" else None, questions=opened.questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submit(token, form.answers())
+        except EvaluationError as error:
+            context = {"problem": error.message, "code": error.code}
+            return _private(render(request, "enrolment/evaluation.html", context, status=error.status))
+        return _private(render(request, "enrolment/evaluation.html", {"thanks": True, "course": opened.course}))
+    context = {
+        "form": form,
+        "course": opened.course,
+        "when": formatting.format_period(opened.occasion.start, opened.occasion.end),
+        "intro": opened.intro,
+    }
+    return _private(render(request, "enrolment/evaluation.html", context, status=400 if form.errors else 200))

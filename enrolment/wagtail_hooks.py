@@ -13,7 +13,7 @@ from courses.models import CoursePage
 
 from . import access
 from .models import Enrolment
-from .organisers import checkin, reports
+from .organisers import checkin, evaluations, reports
 from .organisers.occasions import OccasionAdminViewSet
 from .organisers.outbox import OutboxViewSet
 from .organisers.participants import ParticipantViewSet
@@ -149,3 +149,16 @@ def add_upcoming_occasions_panel(request, panels):
 def material_access_checker(user):
     """Who may open the library's materials: the rules live here, where participants are known."""
     return access.MaterialAccessChecker(user)
+
+
+# --- Evaluations (enrolment/organisers/evaluations.py) ----------------------------------------------------
+
+
+@hooks.register("register_admin_viewset")
+def register_evaluations_viewset():
+    return evaluations.EvaluationsViewSet()
+
+
+@hooks.register("register_reports_menu_item")
+def register_evaluations_menu_item():
+    return evaluations.menu_item()

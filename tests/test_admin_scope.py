@@ -35,7 +35,14 @@ from wagtail_localize.models import StringTranslation, Translation, TranslationS
 from accounts.factories import UserFactory
 from catalogue.models import SiteLinks
 from courses.centres import centre_collection, centre_page, centre_team
-from courses.factories import AudienceFactory, CentreFactory, OccasionFactory, TopicFactory, create_course
+from courses.factories import (
+    AudienceFactory,
+    CentreFactory,
+    OccasionFactory,
+    TopicFactory,
+    create_course,
+    default_evaluation,
+)
 from courses.models import CentreTeam
 from enrolment import services
 from enrolment.models import Enrolment, OutboxMessage
@@ -117,6 +124,7 @@ IDS = {
     "occasions": {"pk": "occasion"},
     "enrolments": {"pk": "enrolment"},
     "outbox": {"pk": "outbox_message"},
+    "evaluations": {"course_id": PAGES, "occasion_id": "occasion"},
     "wagtaillocales": {"pk": "locale"},
     "wagtailsites": {"pk": "site"},
     "wagtailusers_users": {"pk": "user"},
@@ -370,6 +378,7 @@ def uppsala(site, locale_en, django_capture_on_commit_callbacks):
         "overridable_segment": overridable.pk if overridable else 0,
         "redirect": Redirect.objects.create(old_path="/gammal-kurs", redirect_page=course).pk,
         "site_links": SiteLinks.load().pk,
+        "courses.defaultevaluation": default_evaluation().pk,
         "site": Site.objects.get(is_default_site=True).pk,
         "locale": locale_en.pk,
         "user": uppsala_owner.pk,
@@ -431,6 +440,7 @@ BULK_KINDS = {
     "courses.centre": ["courses.centre"],
     "courses.topic": ["courses.topic"],
     "courses.audience": ["courses.audience"],
+    "courses.defaultevaluation": ["courses.defaultevaluation"],
 }
 
 

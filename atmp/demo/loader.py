@@ -37,6 +37,7 @@ from courses.factories import (
     OccasionFactory,
     TopicFactory,
     create_course,
+    default_evaluation,
     translate_course,
     translate_snippet,
 )
@@ -52,9 +53,9 @@ from courses.models import (
     Topic,
     WaitingListMode,
 )
-from enrolment import notifications
+from enrolment import evaluations, notifications
 from enrolment.factories import EnrolmentFactory
-from enrolment.models import Enrolment, OutboxMessage
+from enrolment.models import Enrolment, EvaluationInvitation, EvaluationResponse, OutboxMessage
 
 SEED = 2026
 PAST_DAYS, FUTURE_DAYS = 85, 360  # occasions start between ~3 months ago and ~12 months ahead
@@ -66,6 +67,15 @@ SELF_PACED_LINK = "https://learn.example.se/atmp/{slug}"
 FILL_PATTERN = ["nearly_full", "nearly_full", "nearly_full", "some", "some", "some", "full", "few"]
 
 Status = Enrolment.Status
+# What the demo's participants write in the evaluation's free-text question (answers are stored as written).
+DEMO_EVALUATION_TEXTS = [
+    "Mer tid för praktiska övningar i grupp.",
+    "Gärna fler patientfall från verkligheten.",
+    "Bra föreläsare, men lokalen var för varm.",
+    "Skicka ut kursmaterialet några dagar i förväg.",
+    "Mycket bra kurs, inget att ändra på.",
+    "More time for questions after each session, please.",
+]
 
 
 def rich_list(items):
@@ -554,6 +564,59 @@ class DemoSite:
         span = (last - first).total_seconds()
         return [first + dt.timedelta(seconds=offset) for offset in sorted(rng.uniform(0, span) for _ in range(count))]
 
+    # Evaluations ----------------------------------------------------------------------------------
+
+    def load_evaluations(self):
+        """The network's default evaluation, and for every past occasion its invitations (as the beat job would
+        have sent them, so it sends none now) and answers from about two in three, the same on every run."""
+        default_evaluation()
+        occasions = (
+            Occasion.objects.filter(course__in=self.courses, end__lt=self.now, status=Occasion.Status.SCHEDULED)
+            .exclude(enrolments__evaluation_invitation__isnull=False)
+            .select_related("course")
+            .order_by("start", "pk")
+        )
+        for occasion in occasions:
+            questions = evaluations.evaluation_of_occasion(occasion)
+            attended = list(occasion.enrolments.filter(status=Status.ATTENDED).order_by("pk"))
+            if not questions or not attended:
+                continue
+            rng = random.Random(f"{SEED}:evaluation:{occasion.course.slug}:{timezone.localtime(occasion.start):%Y%m%d}")
+            invited_at = occasion.end + dt.timedelta(hours=2)
+            answering = [enrolment for enrolment in attended if rng.random() < 0.65]
+            EvaluationInvitation.objects.bulk_create(
+                EvaluationInvitation(
+                    enrolment=enrolment,
+                    token_hash=evaluations.hash_of(evaluations.token_for(enrolment.pk)),
+                    created_at=invited_at,
+                    reminded_at=invited_at + dt.timedelta(days=4) if enrolment not in answering else None,
+                    answered_on=timezone.localdate(invited_at) if enrolment in answering else None,
+                )
+                for enrolment in attended
+            )
+            EvaluationResponse.objects.bulk_create(
+                EvaluationResponse(
+                    occasion=occasion,
+                    answers=self.demo_evaluation_answers(questions, rng),
+                    submitted_on=timezone.localdate(invited_at),
+                )
+                for enrolment in answering
+            )
+
+    @staticmethod
+    def demo_evaluation_answers(questions, rng):
+        answers = {}
+        for question in questions:
+            if question.kind == "scale":
+                answers[question.id] = rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 6, 14, 12])[0]
+            elif question.kind == "choice":
+                answers[question.id] = rng.choices(
+                    range(len(question.choices)), weights=[8, 3, 1][: len(question.choices)]
+                )[0]
+            elif rng.random() < 0.35:
+                answers[question.id] = rng.choice(DEMO_EVALUATION_TEXTS)
+        return answers
+
     # Pages ----------------------------------------------------------------------------------------
 
     def load_pages(self):
@@ -607,6 +670,7 @@ STEPS = [
     DemoSite.complete_profiles,
     DemoSite.load_courses,
     DemoSite.load_enrolments,
+    DemoSite.load_evaluations,
     load_library,
     DemoSite.load_pages,
     DemoSite.settle_past_mail,

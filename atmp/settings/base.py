@@ -346,6 +346,9 @@ CELERY_BEAT_SCHEDULE = {
     "queue-follow-ups": {"task": "enrolment.tasks.queue_follow_ups", "schedule": 3600.0},
     "queue-organiser-digests": {"task": "enrolment.tasks.queue_organiser_digests", "schedule": 900.0},
     "record-no-shows": {"task": "enrolment.tasks.record_no_shows", "schedule": 3600.0},
+    # Evaluations (enrolment/evaluations.py): both read the database and can run twice.
+    "queue-evaluation-invitations": {"task": "enrolment.tasks.queue_evaluation_invitations", "schedule": 900.0},
+    "queue-evaluation-reminders": {"task": "enrolment.tasks.queue_evaluation_reminders", "schedule": 3600.0},
     # Alerts (catalogue/alerts.py): "at once" means within this interval; weekly digests fall due by the row.
     "queue-alert-matches": {"task": "catalogue.tasks.queue_alert_matches", "schedule": 900.0},
     "sweep-alert-messages": {"task": "catalogue.tasks.sweep_alert_messages", "schedule": 120.0},
@@ -358,6 +361,11 @@ CELERY_BEAT_SCHEDULE = {
 ATTENDANCE_GRACE_HOURS = int(os.environ.get("ATTENDANCE_GRACE_HOURS", "48"))
 # ... but only for occasions that ended at most this many days before that: older ones predate check-in.
 ATTENDANCE_LOOKBACK_DAYS = int(os.environ.get("ATTENDANCE_LOOKBACK_DAYS", "14"))
+
+# Evaluations (enrolment/evaluations.py): a personal link works this many days after the occasion ends; one
+# reminder goes this many days after the invitation to those who have not answered.
+EVALUATION_OPEN_DAYS = int(os.environ.get("EVALUATION_OPEN_DAYS", "30"))
+EVALUATION_REMINDER_DAYS = int(os.environ.get("EVALUATION_REMINDER_DAYS", "4"))
 
 # Notifications (enrolment/notifications.py)
 # A worker sends up to this many due messages per task over one SMTP connection (1 with a rate limit: one each).

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -55,6 +56,9 @@ class OccasionIndexView(IndexView):
         buttons = list(super().get_list_more_buttons(instance))
         participants = f"{reverse('enrolments:index')}?{urlencode({'occasion': instance.pk})}"
         buttons.append(ListingButton(_("Participants"), url=participants, icon_name="group", priority=10))
+        if instance.end <= timezone.now():
+            evaluation = reverse("evaluations:occasion", args=[instance.pk])
+            buttons.append(ListingButton(_("Evaluation"), url=evaluation, icon_name="form", priority=15))
         back = urlencode({"next": list_url(self.request, "occasions:index")})
         for priority, (label, url_name, icon, returns) in enumerate(OCCASION_TOOLS, start=2):
             url = reverse(url_name, args=[instance.pk])

@@ -18,8 +18,8 @@ from accounts.models import User
 from catalogue.setup import ensure_site
 from courses.library import MaterialAccess, MaterialKind, MaterialPage
 from courses.models import CoursePage, Occasion
-from enrolment import notifications
-from enrolment.models import Enrolment, OutboxMessage
+from enrolment import evaluations, notifications
+from enrolment.models import Enrolment, EvaluationInvitation, EvaluationResponse, OutboxMessage
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -45,6 +45,8 @@ def demo_counts():
         Occasion.objects.count(),
         Enrolment.objects.count(),
         MaterialPage.objects.count(),
+        EvaluationResponse.objects.count(),
+        EvaluationInvitation.objects.count(),
     )
 
 
@@ -54,11 +56,12 @@ def test_demo_loads_once_and_sends_no_reminders_on_first_start(demo, db):
 
     load_demo()
 
-    assert demo_counts() == counts  # no course, occasion, enrolment or material twice
+    assert demo_counts() == counts  # no course, occasion, enrolment, material or evaluation twice
     # What the worker's first beat would queue now is already recorded as sent, and nothing is waiting.
     now = timezone.now()
     notifications.queue_reminders(now)
     notifications.queue_follow_ups(now)
+    assert evaluations.queue_invitations(now) == evaluations.queue_reminders(now) == 0
     assert not OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED).exists()
     assert OutboxMessage.objects.filter(kind=OutboxMessage.Kind.REMINDER, status=OutboxMessage.Status.SENT).exists()
     assert mail.outbox == []
@@ -111,3 +114,16 @@ def test_the_demo_shows_every_enrolment_rule(demo, site):
     english = skane.get_translation(site.catalogue["en"].locale).specific
     assert [block.id for block in english.enrolment_questions] == [block.id for block in skane.enrolment_questions]
     assert english.enrolment_questions[0].value["label"] == "What is your role in apheresis?"
+
+
+def test_the_demos_past_occasions_have_evaluations_to_read(demo, db):
+    past = Occasion.objects.filter(end__lt=timezone.now(), enrolments__status=Enrolment.Status.ATTENDED).distinct()
+
+    shown = [occasion for occasion in past if not evaluations.occasion_results(occasion, "sv").hidden]
+
+    assert shown
+    results = evaluations.occasion_results(shown[0], "en")
+    assert [result.question.text for result in results.questions][0] == (
+        "How satisfied are you with the course as a whole?"
+    )
+    assert 0 < results.rate < 1

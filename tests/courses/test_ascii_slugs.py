@@ -21,9 +21,10 @@ def add_course(client, parent, title, slug=""):
     url = reverse("wagtailadmin_pages:add", args=["courses", "coursepage", parent.pk])
     data = form_from_html(client.get(url, **SWEDISH).content.decode(), form_id="page-edit-form")
     for key in list(data):
-        if key.startswith(("body-", "enrolment_questions-")):
+        if key.startswith(("body-", "enrolment_questions-", "evaluation_questions-")):
             del data[key]
-    data.update(nested_form_data({"body": streamfield([]), "enrolment_questions": streamfield([])}))
+    streams = {"body": streamfield([]), "enrolment_questions": streamfield([]), "evaluation_questions": streamfield([])}
+    data.update(nested_form_data(streams))
     data.update({"title": title, "slug": slug, "summary": "En kurs.", "action-publish": "action-publish"})
     response = client.post(url, data, follow=True, **SWEDISH)
     assert response.context.get("form") is None or response.context["form"].errors == {}

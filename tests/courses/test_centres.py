@@ -123,7 +123,8 @@ def test_the_owning_centre_is_always_among_the_organising_centres(centres, clien
 
     form_class = CoursePage.get_edit_handler().get_form_class()
     data = {"title": course.title, "slug": course.slug, "summary": course.summary, "centres": [uppsala.pk]}
-    data |= {"body-count": "0", "enrolment_questions-count": "0", "format": course.format, "offer_hours": "48"}
+    data |= {"body-count": "0", "enrolment_questions-count": "0", "evaluation_questions-count": "0"}
+    data |= {"format": course.format, "offer_hours": "48"}
     data |= {"language_of_instruction": "sv", "waiting_list_mode": "automatic", "organiser_notices": "none"}
     for formset in ("occasions", "materials"):
         data |= {f"{formset}-TOTAL_FORMS": "0", f"{formset}-INITIAL_FORMS": "0", f"{formset}-MAX_NUM_FORMS": "1000"}

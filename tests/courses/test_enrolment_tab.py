@@ -54,13 +54,19 @@ def question(label, kind="text", choices=(), required=True, help_text=""):
     return ("question", value)
 
 
-def post_edit(client, course, publish=True, questions=None, **fields):
+def post_edit(client, course, publish=True, questions=None, evaluation=None, **fields):
     """The edit form as the browser shows it, with `fields` changed, saved as a draft or published."""
     data = form_from_html(client.get(edit_url(course), **SWEDISH).content.decode(), form_id="page-edit-form")
     for key in list(data):
-        if key.startswith(("body-", "enrolment_questions-")):
+        if key.startswith(("body-", "enrolment_questions-", "evaluation_questions-")):
             del data[key]  # StreamFields are drawn by the browser's script; their data is given below
-    stream = nested_form_data({"body": streamfield([]), "enrolment_questions": streamfield(questions or [])})
+    stream = nested_form_data(
+        {
+            "body": streamfield([]),
+            "enrolment_questions": streamfield(questions or []),
+            "evaluation_questions": streamfield(evaluation or []),
+        }
+    )
     for key, value in {**stream, **fields}.items():
         if isinstance(value, list):
             data.setlist(key, [str(item) for item in value])

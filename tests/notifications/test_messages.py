@@ -419,6 +419,8 @@ SWEDISH_SUBJECT_STARTS = {
     Kind.ORGANISER_NOTICE: "Bekräftad",
     Kind.ORGANISER_DIGEST: "Anmälningar och avbokningar",
     Kind.ORGANISER_MESSAGE: "Kursen är fullbokad.",  # the organiser's own subject, as written
+    Kind.EVALUATION: "Vad tyckte du om",
+    Kind.EVALUATION_REMINDER: "Påminnelse: vad tyckte du om",
 }
 ENROLMENT_STATUS = {
     Kind.PENDING: Enrolment.Status.PENDING,
@@ -429,6 +431,8 @@ ENROLMENT_STATUS = {
     Kind.CANCELLED: Enrolment.Status.CANCELLED,
     Kind.OCCASION_CANCELLED: Enrolment.Status.CANCELLED,
     Kind.FOLLOW_UP: Enrolment.Status.ATTENDED,
+    Kind.EVALUATION: Enrolment.Status.ATTENDED,
+    Kind.EVALUATION_REMINDER: Enrolment.Status.ATTENDED,
 }
 
 
