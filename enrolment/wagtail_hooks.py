@@ -13,7 +13,7 @@ from courses.models import CoursePage
 
 from . import access
 from .models import Enrolment
-from .organisers import checkin, reports
+from .organisers import checkin, invoices, reports
 from .organisers.occasions import OccasionAdminViewSet
 from .organisers.outbox import OutboxViewSet
 from .organisers.participants import ParticipantViewSet
@@ -149,3 +149,23 @@ def add_upcoming_occasions_panel(request, panels):
 def material_access_checker(user):
     """Who may open the library's materials: the rules live here, where participants are known."""
     return access.MaterialAccessChecker(user)
+
+
+# --- Fees: the invoice basis (enrolment/organisers/invoices.py) --------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_invoice_actions(actions):
+    actions.register_action(
+        "enrolment.export_invoice_basis", _("Export the invoice basis"), _("Exported the invoice basis")
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_invoice_basis_viewset():
+    return invoices.InvoiceBasisViewSet()
+
+
+@hooks.register("register_reports_menu_item")
+def register_invoice_basis_menu_item():
+    return invoices.menu_item()

@@ -68,3 +68,16 @@ def test_the_demo_shows_every_enrolment_rule(site):
     english = skane.get_translation(site.catalogue["en"].locale).specific
     assert [block.id for block in english.enrolment_questions] == [block.id for block in skane.enrolment_questions]
     assert english.enrolment_questions[0].value["label"] == "What is your role in apheresis?"
+
+
+def test_the_demo_has_a_course_with_a_fee_and_people_with_cost_centres(site):
+    load_demo()
+
+    paid = CoursePage.objects.get(locale__language_code="sv", slug="aseptisk-teknik-och-renrumsarbete")
+    assert paid.fee == 4500
+    english = paid.get_translation(site.catalogue["en"].locale).specific
+    assert english.fee == 4500  # the fee is the course's, in every language
+    invoiced = Enrolment.objects.filter(occasion__course=paid, fee=4500).exclude(cost_centre="")
+    assert invoiced.count() > 3
+    assert not invoiced.filter(invoice_organisation="").exists()
+    assert not Enrolment.objects.exclude(occasion__course=paid).exclude(cost_centre="").exists()
