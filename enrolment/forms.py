@@ -87,9 +87,9 @@ class EnrolmentForm(forms.Form):
         return [self[name] for name in INVOICE_FIELDS if name in self.fields]
 
     @property
-    def other_fields(self):
-        """The visible fields but the invoice details (which the page groups under a heading of their own)."""
-        return [field for field in self.visible_fields() if field.name not in INVOICE_FIELDS]
+    def invoice_field_names(self):
+        """Left out of the form's general fields: the page groups them under a heading of their own."""
+        return list(INVOICE_FIELDS) if self.asks_invoice_details else []
 
     @property
     def asks_invoice_details(self):

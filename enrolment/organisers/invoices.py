@@ -130,6 +130,9 @@ class InvoiceBasisView(WagtailAdminTemplateMixin, TemplateView):
         filters = {key: request.GET.getlist(key) for key in ("centre", "start", "end")}
         return invoice_basis_response(request, enrolments, data["export"], name, filters)
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "form": self.form}
 
