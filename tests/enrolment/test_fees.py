@@ -287,3 +287,49 @@ def test_search_engines_read_the_price(paid_course):
     offer = json.loads(paid_course.json_ld())["offers"][0]
 
     assert offer == {"@type": "Offer", "category": "Paid", "price": "4500.00", "priceCurrency": "SEK"}
+
+
+# --- The profile's defaults -------------------------------------------------------------------------------
+
+
+def profile_post(person, **changes):
+    data = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "profession": person.profession,
+        "workplace": person.workplace,
+        "region": person.region,
+        "preferred_language": "sv",
+        "accept_privacy": "on",
+        **changes,
+    }
+    return data
+
+
+def test_the_profile_keeps_invoice_defaults_for_next_time(logged_in, participant):
+    page = page_text(logged_in.get("/sv/accounts/profile/"))
+    assert "Organisation som faktureras" in page
+    assert "(frivillig)" in page  # the defaults are optional on the profile
+
+    response = logged_in.post("/sv/accounts/profile/", profile_post(participant, **DETAILS))
+
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert (participant.invoice_organisation, participant.cost_centre) == ("Region Skåne", "51200")
+
+
+def test_the_profile_refuses_a_cost_centre_that_is_no_code(logged_in, participant):
+    response = logged_in.post("/sv/accounts/profile/", profile_post(participant, cost_centre="@kostnad"))
+
+    assert response.status_code == 200
+    assert "Skriv kostnadsstället med bokstäver och siffror" in response.content.decode()
+    participant.refresh_from_db()
+    assert participant.cost_centre == ""
+
+
+def test_an_occasion_with_a_price_of_its_own_says_it_in_the_course_list(client, paid_course):
+    OccasionFactory(course=paid_course, fee=Decimal("1200"))
+
+    page = page_text(client.get(paid_course.url))
+
+    assert "Avgift: 1 200 kr exkl. moms" in page

@@ -185,3 +185,24 @@ def test_a_clinician_gets_no_invoice_basis(client, enrolled):
 
     assert response.status_code in (302, 403)
     assert not ModelLogEntry.objects.filter(action="enrolment.export_invoice_basis").exists()
+
+
+def test_the_basis_costs_the_same_queries_for_ten_times_the_people(owner_client, paid):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_download():
+        with CaptureQueriesContext(connection) as queries:
+            response = owner_client.get(f"/admin/occasions/{paid.pk}/invoice-basis/?export=csv")
+            csv_rows(response)
+        return len(queries.captured_queries)
+
+    for number in range(2):
+        enrol(paid, SKANE, first_name="Person", last_name=f"Nr {number}")
+    few = queries_for_download()
+    paid.capacity = 30
+    paid.save()
+    for number in range(2, 20):
+        enrol(paid, HALLAND, first_name="Person", last_name=f"Nr {number}")
+
+    assert queries_for_download() == few
