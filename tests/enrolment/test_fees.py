@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from courses.factories import OccasionFactory, create_course, translate_course
 from courses.fees import VatStatus, fee_text, format_amount, occasion_fee_text
@@ -214,6 +215,8 @@ def test_a_late_cancellation_records_that_the_fee_stands(logged_in, late, django
     enrolment.refresh_from_db()
     assert enrolment.status == Status.CANCELLED
     assert enrolment.fee_stands
+    entry = ModelLogEntry.objects.filter(action="enrolment.cancel", object_id=str(enrolment.pk)).get()
+    assert entry.data["fee_stands"] is True
     (cancelled,) = [m for m in mail.outbox if m.subject.startswith("Avbokning bekräftad")]
     assert "så avgiften 4 500 kr exkl. moms faktureras ändå" in cancelled.body.replace(NBSP, " ")
 
@@ -333,3 +336,13 @@ def test_an_occasion_with_a_price_of_its_own_says_it_in_the_course_list(client, 
     page = page_text(client.get(paid_course.url))
 
     assert "Avgift: 1 200 kr exkl. moms" in page
+
+
+def test_a_paid_enrolment_moved_to_another_occasion_keeps_its_invoice_details(participant, paid_course):
+    first = OccasionFactory(course=paid_course)
+    evening = OccasionFactory(course=paid_course, fee=Decimal("1200"))
+    enrolment = services.enrol(participant, first.pk, invoice=DETAILS)
+
+    moved = services.move(enrolment.pk, evening.pk, participant)
+
+    assert (moved.fee, moved.cost_centre, moved.invoice_reference) == (Decimal("1200"), "51200", "Anna Ek, ATMP")
