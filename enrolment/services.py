@@ -352,10 +352,9 @@ def cancel(enrolment_id, by, *, as_organiser=False, reason="", now=None):
                 enrolment=enrolment,
             )
         # A paid seat given up after the deadline is still invoiced (the person was told before confirming).
-        fee_stands = late and invoicing.fee_stands_if_cancelled(enrolment, now)
-        _set_status(enrolment, Status.CANCELLED, message=reason, **({"fee_stands": True} if fee_stands else {}))
-        extra = {"fee_stands": True} if fee_stands else {}
-        _record(enrolment, Kind.CANCELLED, "cancel", user=by, by_organiser=as_organiser, **extra)
+        fee_stands = {"fee_stands": True} if late and invoicing.fee_stands_if_cancelled(enrolment, now) else {}
+        _set_status(enrolment, Status.CANCELLED, message=reason, **fee_stands)
+        _record(enrolment, Kind.CANCELLED, "cancel", user=by, by_organiser=as_organiser, **fee_stands)
         fill_free_seats(occasion, now=now, user=by)
         return enrolment
 

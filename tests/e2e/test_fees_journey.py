@@ -64,6 +64,7 @@ def test_a_clinician_enrols_in_a_paid_course_and_cancels_late(live_server, page,
 
     page.goto(f"{live_server.url}{paid_course.url}")
     expect(page.locator(".course__facts")).to_contain_text(f"4{NBSP}500{NBSP}kr exkl. moms")
+    screenshot("fee-course-page")
 
     page.goto(f"{live_server.url}/sv/enrol/{occasion.pk}/")
     expect(page.locator("main")).to_contain_text(f"Avgift 4{NBSP}500{NBSP}kr exkl. moms")
@@ -86,6 +87,7 @@ def test_a_clinician_enrols_in_a_paid_course_and_cancels_late(live_server, page,
     expect(fee).to_contain_text("Region Skåne")
     expect(fee).to_contain_text("51200")
     expect(page.locator("main")).to_contain_text("du kan fortfarande avboka, men avgiften står kvar")
+    screenshot("fee-enrolment-detail")
 
     # Cancelling after the deadline: told about the fee before confirming.
     page.get_by_role("link", name="Avboka anmälan").click()

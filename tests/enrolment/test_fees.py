@@ -346,3 +346,9 @@ def test_a_paid_enrolment_moved_to_another_occasion_keeps_its_invoice_details(pa
     moved = services.move(enrolment.pk, evening.pk, participant)
 
     assert (moved.fee, moved.cost_centre, moved.invoice_reference) == (Decimal("1200"), "51200", "Anna Ek, ATMP")
+
+
+def test_the_catalogue_card_says_the_fee(client, paid_course, paid_occasion, site):
+    page = page_text(client.get(site.catalogue["sv"].url))
+
+    assert "Avgift: 4 500 kr exkl. moms" in page
