@@ -206,3 +206,13 @@ def test_the_basis_costs_the_same_queries_for_ten_times_the_people(owner_client,
         enrol(paid, HALLAND, first_name="Person", last_name=f"Nr {number}")
 
     assert queries_for_download() == few
+
+
+def test_the_person_in_the_participant_list_shows_fee_and_invoice_details(owner_client, paid):
+    enrolment = enrol(paid, SKANE, first_name="Åsa", last_name="Öberg")
+
+    page = owner_client.get(f"/admin/enrolments/inspect/{enrolment.pk}/").content.decode().replace("\u00a0", " ")
+
+    assert "Avgift 4 500 kr exkl. moms" in page
+    assert "51200" in page
+    assert "Region Skåne" in page
