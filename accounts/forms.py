@@ -64,10 +64,24 @@ class SignupProfileForm(ProfileFieldsMixin):
         user.save()
 
 
+# Invoice defaults: offered on the enrolment form of a course with a fee; optional here.
+INVOICE_DEFAULT_FIELDS = ["invoice_organisation", "cost_centre", "invoice_reference"]
+
+
 class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ProfileFieldsMixin.PROFILE_FIELDS
+        fields = [*ProfileFieldsMixin.PROFILE_FIELDS, *INVOICE_DEFAULT_FIELDS]
+        labels = {
+            "invoice_organisation": _("Organisation to invoice"),
+            "cost_centre": _("Cost centre"),
+            "invoice_reference": _("Invoice reference"),
+        }
+        help_texts = {
+            "invoice_organisation": _("For courses with a fee: the region or company that pays, e.g. “Region Skåne”."),
+            "cost_centre": _("For courses with a fee: your unit’s cost centre (kostnadsställe)."),
+            "invoice_reference": _("For courses with a fee: the reference your unit wants on the invoice."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,13 @@ class Profession(models.TextChoices):
 def profession_label(code):
     """A profession's name in the active language, as text (spreadsheets take no lazy strings); "" if none."""
     return str(Profession(code).label) if code in Profession.values else ""
+
+
+# Cost centres (kostnadsställen) are codes: 51200, K-5120, 51.200/3. One rule for the profile and enrolments.
+COST_CENTRE_PATTERN = r"^[0-9A-Za-zÅÄÖÉÜåäöéü][0-9A-Za-zÅÄÖÉÜåäöéü .\-/_]*$"
+validate_cost_centre = RegexValidator(
+    COST_CENTRE_PATTERN, _("Write the cost centre with letters and digits, for example 51200 or K-5120.")
+)
 
 
 def new_calendar_token():
@@ -75,6 +83,10 @@ class User(AbstractUser):
     region = models.CharField(_("region"), max_length=40, choices=REGIONS, blank=True)
     privacy_notice_version = models.CharField(_("privacy notice accepted (version)"), max_length=20, blank=True)
     privacy_accepted_at = models.DateTimeField(_("privacy notice accepted at"), null=True, blank=True)
+    # Invoicing defaults, offered on the enrolment form of a course with a fee (each enrolment keeps its own copy).
+    invoice_organisation = models.CharField(_("organisation to invoice"), max_length=200, blank=True)
+    cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True, validators=[validate_cost_centre])
+    invoice_reference = models.CharField(_("invoice reference"), max_length=100, blank=True)
     # Secret part of the personal calendar subscription URL; resetting it invalidates old subscriptions.
     calendar_token = models.CharField(max_length=64, default=new_calendar_token, db_index=True, editable=False)
 

@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.forms import CheckboxSelectMultiple, NumberInput, RadioSelect
@@ -49,6 +50,7 @@ from accounts.models import Profession
 
 from . import registry
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, EnrolmentQuestionsBlock, EvaluationQuestionsBlock
+from .fees import VatStatus, effective_fee, has_fee
 from .ical import calendar_response, occasion_calendar
 from .page_cache import CachedPageMixin
 from .panels import DefaultEvaluationPanel, TranslationStatusPanel
@@ -502,6 +504,17 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
     evaluation_questions = StreamField(
         EvaluationQuestionsBlock(), verbose_name=_("the course's own questions"), blank=True
     )
+    # The fee (courses/fees.py): per occasion, the course's unless an occasion sets its own.
+    fee = models.DecimalField(
+        _("fee per occasion (SEK)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Empty or 0 means free of charge. An occasion can set its own fee."),
+    )
+    fee_vat = models.CharField(_("VAT"), max_length=10, choices=VatStatus.choices, default=VatStatus.EXCLUDED)
 
     # Under a centre's page (its course owners manage it), or under the catalogue for network-wide courses
     # that only network admins manage.
@@ -616,6 +629,17 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         ),
         MultiFieldPanel(
             [
+                FieldRowPanel([FieldPanel("fee"), FieldPanel("fee_vat")]),
+            ],
+            heading=_("Fee"),
+            help_text=_(
+                "A course with a fee asks each person for the organisation to invoice, a cost centre and an invoice "
+                "reference. Who cancels after an occasion's cancellation deadline still pays the fee. A change "
+                "applies to new enrolments: people already enrolled keep the fee they enrolled for."
+            ),
+        ),
+        MultiFieldPanel(
+            [
                 FieldPanel(
                     "reminder_days",
                     help_text=_(
@@ -695,6 +719,8 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         SynchronizedField("reminder_days"),
         SynchronizedField("evaluation_url"),
         SynchronizedField("organiser_notices"),
+        SynchronizedField("fee"),
+        SynchronizedField("fee_vat"),
         TranslatableField("enrolment_questions"),
         SynchronizedField("evaluation_enabled"),
         TranslatableField("evaluation_questions"),
@@ -883,6 +909,13 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
 
     # Open formats --------------------------------------------------------------------------------
 
+    @property
+    def schema_offer(self):
+        """schema.org Offer: free, or the course's fee (the price people pay, VAT included when it applies)."""
+        if not has_fee(self.fee):
+            return {"@type": "Offer", "category": "Free", "price": 0, "priceCurrency": "SEK"}
+        return {"@type": "Offer", "category": "Paid", "price": f"{self.fee:.2f}", "priceCurrency": "SEK"}
+
     def json_ld(self, request=None):
         """schema.org Course with one CourseInstance per upcoming occasion, as a <script>-safe string."""
         full_url = self.get_full_url(request)
@@ -904,8 +937,7 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
             "url": full_url,
             "inLanguage": self.language_of_instruction,
             "provider": providers[0] if len(providers) == 1 else providers,
-            # Every course in the network is free for the participant's employer to send them to.
-            "offers": [{"@type": "Offer", "category": "Free", "price": 0, "priceCurrency": "SEK"}],
+            "offers": [self.schema_offer],
             "hasCourseInstance": [
                 {
                     "@type": "CourseInstance",
@@ -1057,6 +1089,15 @@ class Occasion(ClusterableModel):
     cancellation_deadline = models.DateTimeField(
         _("cancellation deadline"), null=True, blank=True, help_text=_("Empty means when enrolment closes.")
     )
+    fee = models.DecimalField(
+        _("fee (SEK)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Empty means the course's fee (Enrolment tab); 0 means free of charge."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     # Calendar invitations: SEQUENCE rises each time participants are told the time or place changed, and
     # `announced` remembers what they were last told (so a publish without such changes sends nothing).
@@ -1077,7 +1118,7 @@ class Occasion(ClusterableModel):
                 FieldPanel("cancellation_deadline"),
             ]
         ),
-        FieldPanel("status"),
+        FieldRowPanel([FieldPanel("fee"), FieldPanel("status")]),
     ]
 
     class Meta:
@@ -1152,6 +1193,10 @@ class Occasion(ClusterableModel):
     @property
     def duration(self):
         return self.end - self.start
+
+    def fee_for(self, course=None):
+        """(amount or None when free, VAT status): the occasion's own fee, else its course's (courses/fees.py)."""
+        return effective_fee(self, course)
 
     @property
     def is_single_day(self):

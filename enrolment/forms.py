@@ -7,14 +7,17 @@ from courses.blocks import answer_max_length
 from courses.evaluation import SCALE
 
 from .certificates import normalise_code
+from .invoicing import INVOICE_FIELDS, MAX_LENGTHS, REQUIRED_MESSAGES
 from .services import EnrolmentError
 
 FIELD_PREFIX = "q_"
 
 
 class EnrolmentForm(forms.Form):
-    def __init__(self, *args, course, **kwargs):
+    def __init__(self, *args, course, invoice_defaults=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if invoice_defaults is not None:
+            self._add_invoice_fields(invoice_defaults)
         for block in course.enrolment_questions:
             question = block.value
             options = {"label": question["label"], "required": question["required"], "help_text": question["help_text"]}
@@ -51,6 +54,57 @@ class EnrolmentForm(forms.Form):
     def add_answer_errors(self, field_errors):
         for block_id, message in field_errors.items():
             self.add_error(FIELD_PREFIX + block_id, message)
+
+    # --- Invoice details (a course with a fee; see enrolment/invoicing.py) ---
+
+    def _add_invoice_fields(self, defaults):
+        """The organisation to invoice, the cost centre and the reference, filled in from the profile."""
+        labels = {
+            "invoice_organisation": (
+                _("Organisation to invoice"),
+                _("The region or company that pays, for example “Region Skåne”."),
+                "organization",
+            ),
+            "cost_centre": (_("Cost centre"), _("Your unit’s cost centre (kostnadsställe), for example 51200."), "off"),
+            "invoice_reference": (
+                _("Invoice reference"),
+                _("The reference your unit wants on the invoice, for example a reference code or a name."),
+                "off",
+            ),
+        }
+        for name in INVOICE_FIELDS:
+            label, help_text, autocomplete = labels[name]
+            self.fields[name] = forms.CharField(
+                label=label,
+                help_text=help_text,
+                max_length=MAX_LENGTHS[name],
+                initial=defaults.get(name, ""),
+                widget=forms.TextInput(attrs={"autocomplete": autocomplete}),
+                error_messages={"required": REQUIRED_MESSAGES[name]},  # the service checks the rest
+            )
+
+    @property
+    def invoice_fields(self):
+        return [self[name] for name in INVOICE_FIELDS if name in self.fields]
+
+    @property
+    def invoice_field_names(self):
+        """Left out of the form's general fields: the page groups them under a heading of their own."""
+        return list(INVOICE_FIELDS) if self.asks_invoice_details else []
+
+    @property
+    def asks_invoice_details(self):
+        return INVOICE_FIELDS[0] in self.fields
+
+    def invoice_details(self):
+        """What the person typed, for services.enrol (None when the course is free)."""
+        if not self.asks_invoice_details:
+            return None
+        return {name: self.cleaned_data.get(name, "") for name in INVOICE_FIELDS}
+
+    def add_invoice_errors(self, errors):
+        for name, message in errors.items():
+            self.add_error(name, message)
 
 
 # --- Certificates of attendance -------------------------------------------------------------------------

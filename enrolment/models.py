@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from courses.fees import VatStatus
+
 
 class EnrolmentQuerySet(models.QuerySet):
     def active(self):
@@ -73,6 +75,15 @@ class Enrolment(models.Model):
     message = models.TextField(_("message from the organiser"), blank=True)
     # When attended / no-show was last set (who did it is in the audit log); empty while unmarked.
     attendance_recorded_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)
+    # Invoicing (enrolment/invoicing.py): a snapshot taken at enrolment, so a later price change or a new profile
+    # default changes nothing the person enrolled for. No fee (None) means free of charge.
+    fee = models.DecimalField(_("fee (SEK)"), max_digits=9, decimal_places=2, null=True, blank=True)
+    fee_vat = models.CharField(_("VAT"), max_length=10, choices=VatStatus.choices, blank=True)
+    invoice_organisation = models.CharField(_("organisation to invoice"), max_length=200, blank=True)
+    cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
+    invoice_reference = models.CharField(_("invoice reference"), max_length=100, blank=True)
+    # Cancelled after the cancellation deadline: the fee is still invoiced.
+    fee_stands = models.BooleanField(_("fee stands after a late cancellation"), default=False)
     created_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -104,6 +115,10 @@ class Enrolment(models.Model):
         """A certificate exists only for recorded attendance at an occasion that has started (people check in
         on the morning, before the first session: the certificate waits until the course is under way)."""
         return self.status == self.Status.ATTENDED and self.occasion.start <= timezone.now()
+
+    @property
+    def has_fee(self):
+        return self.fee is not None and self.fee > 0
 
     @property
     def waiting_position(self):

@@ -37,6 +37,7 @@ from courses import formatting
 from courses.ical import occasion_calendar
 from courses.models import CoursePage, OrganiserNotices
 
+from . import invoicing
 from .models import Enrolment, EnrolmentEvent, Kind, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -315,6 +316,20 @@ class About:
     def deadline(self):
         return formatting.format_datetime(self.occasion.cancellation_deadline_at)
 
+    def fee_paragraphs(self, *, deadline=True):
+        """The fee the person enrolled for and who is invoiced; that it stands after the deadline."""
+        fee = invoicing.fee_summary(self.enrolment) if self.enrolment else None
+        if fee is None:
+            return []
+        paragraphs = [
+            _("Fee: %(fee)s, invoiced to %(organisation)s, cost centre %(cost_centre)s, reference %(reference)s.") % fee
+        ]
+        if deadline:
+            paragraphs.append(
+                _("If you cancel after %(deadline)s, the fee still stands.") % {"deadline": self.deadline}
+            )
+        return paragraphs
+
     def owner_message(self, text):
         """The course owner's own words, if any, as a paragraph."""
         return [_("Message from the course owner: %(message)s") % {"message": text}] if text else []
@@ -341,6 +356,7 @@ def _confirmed(about):
             _("The attached calendar invitation keeps itself up to date if the time or place changes."),
             _("If you cannot come, cancel by %(deadline)s so someone on the waiting list gets your seat.")
             % {"deadline": about.deadline},
+            *about.fee_paragraphs(),
         ],
         about.see_enrolment,
     )
@@ -353,6 +369,7 @@ def _pending(about):
         [
             _("We have received your enrolment in %(course)s, %(when)s.") % about.values,
             _("The course owner approves enrolments; you will get an e-mail when they have decided."),
+            *about.fee_paragraphs(deadline=False),
         ],
         about.see_enrolment,
     )
@@ -380,6 +397,7 @@ def _promoted(about):
             _("A seat has become free and it is yours: %(course)s, %(when)s, %(place)s.") % about.values,
             _("If you cannot come, cancel by %(deadline)s so the next person gets the seat.")
             % {"deadline": about.deadline},
+            *about.fee_paragraphs(),
         ],
         about.see_enrolment,
     )
@@ -428,6 +446,14 @@ def _cancelled(about):
         _("Cancellation confirmed: %(course)s") % about.values,
         [
             _("Your enrolment in %(course)s, %(when)s, is cancelled.") % about.values,
+            *(
+                [
+                    _("You cancelled after the cancellation deadline, so the fee of %(fee)s is still invoiced.")
+                    % {"fee": invoicing.fee_summary(about.enrolment)["fee"]}
+                ]
+                if about.enrolment.fee_stands and about.enrolment.has_fee
+                else []
+            ),
             *about.owner_message(about.enrolment.message),
         ],
         about.see_enrolment,

@@ -12,7 +12,7 @@ from accounts.privacy import Handler, iso, months_before, register
 from courses.blocks import CHOICE_KINDS
 from courses.models import CoursePage
 
-from . import certificates, cpd, services
+from . import certificates, cpd, invoicing, services
 from .access import course_pages_in_language
 from .models import Certificate, Enrolment, EnrolmentEvent, EvaluationInvitation, OutboxMessage, Transcript
 
@@ -26,6 +26,25 @@ def _question_kinds(course, cache):
                 kinds[block.id] = block.value["kind"]
         cache[course.translation_key] = kinds
     return cache[course.translation_key]
+
+
+def _fee_export(enrolment):
+    """The fee and invoice details kept on an enrolment (None for a free one)."""
+    if enrolment.fee is None and not any(getattr(enrolment, name) for name in invoicing.INVOICE_FIELDS):
+        return None
+    return {
+        "amount": str(enrolment.fee) if enrolment.fee is not None else None,
+        "currency": "SEK",
+        "vat": enrolment.fee_vat,
+        "fee_stands_after_late_cancellation": enrolment.fee_stands,
+        **{name: getattr(enrolment, name) for name in invoicing.INVOICE_FIELDS},
+    }
+
+
+# Invoice details a bookkeeping record needs are kept on invoiced enrolments (invoicing.INVOICED) for as long as
+# Swedish bookkeeping law asks (INVOICE_RETENTION_MONTHS); on the others they serve nothing and go with the
+# person's other data.
+NO_INVOICE_DETAILS = {"invoice_organisation": "", "cost_centre": "", "invoice_reference": ""}
 
 
 def _upcoming(user, now):
@@ -61,6 +80,7 @@ class EnrolmentHandler(Handler):
                 "updated_at": iso(enrolment.updated_at),
                 "offer_expires_at": iso(enrolment.offer_expires_at),
                 "answers": list(enrolment.answers.values()),
+                "fee": _fee_export(enrolment),
                 "message_from_organiser": enrolment.message,
                 "events": [{"kind": event.kind, "at": iso(event.created_at)} for event in enrolment.events.all()],
             }
@@ -70,6 +90,11 @@ class EnrolmentHandler(Handler):
     def erase(self, erasure):
         # Kept, with their occasion and status, for the statistics; what the person wrote or was told goes.
         Enrolment.objects.filter(user=erasure.user).update(answers={}, message="")
+        # Bookkeeping: an invoiced enrolment keeps who pays (organisation, cost centre, reference) and the fee,
+        # without the person's name (the account is anonymised); the others lose their invoice details.
+        Enrolment.objects.filter(user=erasure.user).exclude(invoicing.INVOICED).exclude(**NO_INVOICE_DETAILS).update(
+            **NO_INVOICE_DETAILS
+        )
         for event in EnrolmentEvent.objects.filter(enrolment__user=erasure.user).exclude(data={}):
             scrubbed = erasure.scrub(event.data)
             if scrubbed != event.data:
@@ -129,7 +154,15 @@ class EnrolmentHandler(Handler):
             if kept != enrolment.answers:
                 Enrolment.objects.filter(pk=enrolment.pk).update(answers=kept)
                 free_text += 1
-        return {"enrolments": enrolments, "free_text_answers": free_text}
+        # Invoice details: on enrolments nobody is invoiced for, with the answers; on invoiced ones once the
+        # bookkeeping period is over.
+        invoice_cutoff = months_before(now, settings.INVOICE_RETENTION_MONTHS)
+        with_details = Enrolment.objects.exclude(**NO_INVOICE_DETAILS)
+        invoice_details = (
+            with_details.filter(occasion__end__lt=cutoff).exclude(invoicing.INVOICED).update(**NO_INVOICE_DETAILS)
+        )
+        invoice_details += with_details.filter(occasion__end__lt=invoice_cutoff).update(**NO_INVOICE_DETAILS)
+        return {"enrolments": enrolments, "free_text_answers": free_text, "invoice_details": invoice_details}
 
     def logged_objects(self, user):
         return Enrolment, Enrolment.objects.filter(user=user).values_list("pk", flat=True), "enrolment"

@@ -25,7 +25,7 @@ from courses import formatting
 from courses.blocks import answer_max_length
 from courses.models import CoursePage, Occasion, WaitingListMode, profession_among
 
-from . import notifications
+from . import invoicing, notifications
 from .models import Enrolment, EnrolmentEvent
 
 Status = Enrolment.Status
@@ -265,13 +265,22 @@ def lock_with_seat_state(occasion_id, user):
 # --- Operations ---------------------------------------------------------------------------------------
 
 
-def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, email_verified=None):
+def _invoice_error(errors):
+    error = EnrolmentError(_("Some invoice details need attention."), code="invoice")
+    error.invoice_errors = errors
+    return error
+
+
+def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, email_verified=None, invoice=None):
     """Enrol a person: confirmed, pending approval or waiting, decided under the occasion lock.
 
     `page` is the language version of the course the person enrolled through: its questions (in that
     language) are the ones answered. The rules come from the course itself; a caller that already has the
     occasion's course passes it as `course` (checked against the locked occasion) to save a query, and one that
     has read whether the person's address is verified (verified_addresses) passes `email_verified`.
+
+    `invoice` holds the invoice details (enrolment.invoicing.INVOICE_FIELDS) a course with a fee asks for; they
+    and the fee are kept on the enrolment as they are now (a snapshot), and become the person's profile defaults.
     """
     now = now or timezone.now()
     if course is None:
@@ -283,6 +292,7 @@ def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, 
         page = course
     _check_person(user, page, email_verified)
     cleaned = clean_answers(page, answers)
+    invoice_details, invoice_errors = invoicing.clean_invoice_details(invoice) if invoice is not None else ({}, {})
     try:
         with transaction.atomic():
             occasion, (taken, anyone_waiting, existing_id) = lock_with_seat_state(occasion_id, user)
@@ -303,8 +313,16 @@ def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, 
                 status, kind = Status.PENDING, Kind.PENDING
             else:
                 status, kind = Status.CONFIRMED, Kind.CONFIRMED
-            enrolment = Enrolment.objects.create(user=user, occasion=occasion, status=status, answers=cleaned)
+            fee, vat = occasion.fee_for(course)
+            if fee is not None and (invoice is None or invoice_errors):
+                # The fee is read under the lock: a course that got one since the form was shown asks again.
+                raise _invoice_error(invoice_errors or invoicing.clean_invoice_details({})[1])
+            paid = {"fee": fee, "fee_vat": vat, **invoice_details} if fee is not None else {}
+            enrolment = Enrolment.objects.create(user=user, occasion=occasion, status=status, answers=cleaned, **paid)
             _record(enrolment, kind, "create", user=user)
+            if paid:
+                # The profile's defaults for next time: after commit, not under the seat lock.
+                transaction.on_commit(lambda: _remember_invoice_details(user, invoice_details))
             if not occasion.announced:
                 # Never published since it was made (demo data, imports, rows older than `announced`): the time
                 # and place this person is told now are the announced ones, so the next change is announced too.
@@ -320,6 +338,15 @@ def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, 
         raise EnrolmentError(
             _("You are already enrolled in this occasion."), code="already_enrolled", enrolment=existing
         ) from None
+
+
+def _remember_invoice_details(user, details):
+    """The invoice details last given become the person's defaults for the next course with a fee."""
+    changed = {name: value for name, value in details.items() if getattr(user, name, None) != value}
+    if changed:
+        user._meta.model.objects.filter(pk=user.pk).update(**changed)
+        for name, value in changed.items():
+            setattr(user, name, value)
 
 
 def fill_free_seats(occasion, course=None, *, now=None, user=None):
@@ -371,14 +398,18 @@ def cancel(enrolment_id, by, *, as_organiser=False, reason="", now=None):
                 enrolment=enrolment,
             )
         leaving_waiting_list = enrolment.status == Status.WAITING
-        if not as_organiser and not leaving_waiting_list and now >= occasion.cancellation_deadline_at:
+        enrolment.occasion = occasion
+        late = not as_organiser and not leaving_waiting_list and now >= occasion.cancellation_deadline_at
+        if late and not invoicing.late_cancellation_allowed(enrolment, now):
             raise EnrolmentError(
                 _("The cancellation deadline has passed. Contact the course organiser."),
                 code="deadline",
                 enrolment=enrolment,
             )
-        _set_status(enrolment, Status.CANCELLED, message=reason)
-        _record(enrolment, Kind.CANCELLED, "cancel", user=by, by_organiser=as_organiser)
+        # A paid seat given up after the deadline is still invoiced (the person was told before confirming).
+        fee_stands = {"fee_stands": True} if late and invoicing.fee_stands_if_cancelled(enrolment, now) else {}
+        _set_status(enrolment, Status.CANCELLED, message=reason, **fee_stands)
+        _record(enrolment, Kind.CANCELLED, "cancel", user=by, by_organiser=as_organiser, **fee_stands)
         fill_free_seats(occasion, now=now, user=by)
         return enrolment
 
@@ -594,8 +625,13 @@ def move(enrolment_id, target_occasion_id, by, message="", *, now=None):
                 message = str(_("Moved to %(when)s.") % {"when": when})
         _set_status(enrolment, Status.CANCELLED, message=message)
         _record(enrolment, Kind.CANCELLED, "move", user=by, to_occasion=target.pk)
+        # The invoice details come along; the fee is the target occasion's (what the person now attends).
+        fee, vat = target.fee_for(target.course)  # course_of() above cached it
+        paid = {"fee": fee, "fee_vat": vat} if fee is not None else {}
+        if paid:
+            paid.update({name: getattr(enrolment, name) for name in invoicing.INVOICE_FIELDS})
         new = Enrolment.objects.create(
-            user=enrolment.user, occasion=target, status=Status.CONFIRMED, answers=enrolment.answers
+            user=enrolment.user, occasion=target, status=Status.CONFIRMED, answers=enrolment.answers, **paid
         )
         _record(new, Kind.CONFIRMED, "create", user=by, from_occasion=source.pk)
         fill_free_seats(source, now=now, user=by)
@@ -633,7 +669,7 @@ def message_participants(occasion_id, by, subject, body, audience="participants"
         return len(recipients)
 
 
-def record_export(by, export_format, rows, filters, columns):
+def record_export(by, export_format, rows, filters, columns, *, action="enrolment.export"):
     """Every export of personal data is written to the audit log (who, when, what, how many rows)."""
     # The filters are the query string as typed; PostgreSQL's JSON cannot hold a NUL character.
     filters = {
@@ -641,7 +677,7 @@ def record_export(by, export_format, rows, filters, columns):
     }
     log(
         instance=by,
-        action="enrolment.export",
+        action=action,
         user=by,
         data={"format": export_format, "rows": rows, "filters": filters, "columns": columns},
     )

@@ -20,11 +20,12 @@ from wagtail.documents import get_document_model
 from wagtail.documents.views.serve import serve as wagtail_serve_document
 
 from courses import formatting
+from courses.fees import occasion_fee_text
 from courses.ical import calendar_response, occasion_calendar
 from courses.library import MaterialDownload
 from courses.models import CoursePage, Occasion
 
-from . import access, certificates, cpd, services
+from . import access, certificates, cpd, invoicing, services
 from .forms import CertificateCodeForm, EnrolmentForm
 from .models import Enrolment
 
@@ -49,7 +50,12 @@ def enrol(request, page, occasion):
         return redirect("enrolment_detail", pk=existing.pk)
 
     # Not `request.POST or None`: a course without questions posts no fields, and must still enrol.
-    form = EnrolmentForm(request.POST if request.method == "POST" else None, course=page)
+    fee, _vat = occasion.fee_for(occasion.course)
+    form = EnrolmentForm(
+        request.POST if request.method == "POST" else None,
+        course=page,
+        invoice_defaults=invoicing.profile_defaults(request.user) if fee is not None else None,
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,6 +66,7 @@ def enrol(request, page, occasion):
                 page=page,
                 course=occasion.course,
                 email_verified=getattr(occasion, "email_verified", None),
+                invoice=form.invoice_details(),
             )
         except services.EnrolmentError as error:
             if error.code == "already_enrolled" and error.enrolment:
@@ -67,6 +74,8 @@ def enrol(request, page, occasion):
                 return redirect("enrolment_detail", pk=error.enrolment.pk)
             if getattr(error, "field_errors", None):
                 form.add_answer_errors(error.field_errors)
+            elif getattr(error, "invoice_errors", None) and form.asks_invoice_details:
+                form.add_invoice_errors(error.invoice_errors)
             else:
                 form.add_error(None, error.message)
             status = 409
@@ -81,6 +90,8 @@ def enrol(request, page, occasion):
             "occasion": occasion,
             "form": form,
             "ineligible": services.check_eligibility(request.user, page),
+            "fee_text": occasion_fee_text(occasion, occasion.course),
+            "has_fee": fee is not None,
         },
     )
     response.status_code = status
@@ -150,7 +161,10 @@ def enrolment_detail(request, pk):
                 and (
                     enrolment.status == Enrolment.Status.WAITING
                     or timezone.now() < enrolment.occasion.cancellation_deadline_at
+                    or invoicing.late_cancellation_allowed(enrolment)
                 ),
+                "fee": invoicing.fee_summary(enrolment),
+                "fee_stands_now": enrolment.is_active and invoicing.fee_stands_if_cancelled(enrolment),
             },
         )
     )
@@ -174,6 +188,8 @@ def cancel_enrolment(request, pk):
                     "occasion": enrolment.occasion,
                     "course": enrolment.occasion.course.in_language(request.LANGUAGE_CODE),
                     "consequence": services.cancellation_consequence(enrolment),
+                    "fee": invoicing.fee_summary(enrolment),
+                    "fee_stands": invoicing.fee_stands_if_cancelled(enrolment),
                 },
             )
         )

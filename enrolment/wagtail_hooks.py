@@ -13,7 +13,7 @@ from courses.models import CoursePage
 
 from . import access
 from .models import Enrolment
-from .organisers import checkin, evaluations, reports
+from .organisers import checkin, evaluations, invoices, reports
 from .organisers.occasions import OccasionAdminViewSet
 from .organisers.outbox import OutboxViewSet
 from .organisers.participants import ParticipantViewSet
@@ -162,3 +162,23 @@ def register_evaluations_viewset():
 @hooks.register("register_reports_menu_item")
 def register_evaluations_menu_item():
     return evaluations.menu_item()
+
+
+# --- Fees: the invoice basis (enrolment/organisers/invoices.py) --------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_invoice_actions(actions):
+    actions.register_action(
+        "enrolment.export_invoice_basis", _("Export the invoice basis"), _("Exported the invoice basis")
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_invoice_basis_viewset():
+    return invoices.InvoiceBasisViewSet()
+
+
+@hooks.register("register_reports_menu_item")
+def register_invoice_basis_menu_item():
+    return invoices.menu_item()

@@ -29,6 +29,9 @@ class ProfileHandler(Handler):
             "workplace": user.workplace,
             "region": user.get_region_display() if user.region else "",
             "preferred_language": user.preferred_language,
+            "invoice_organisation": user.invoice_organisation,
+            "cost_centre": user.cost_centre,
+            "invoice_reference": user.invoice_reference,
             "privacy_notice_version": user.privacy_notice_version,
             "privacy_accepted_at": iso(user.privacy_accepted_at),
             "date_joined": iso(user.date_joined),
@@ -42,6 +45,7 @@ class ProfileHandler(Handler):
         user.first_name = user.last_name = ""
         user.profession = ""
         user.workplace = user.region = user.privacy_notice_version = ""
+        user.invoice_organisation = user.cost_centre = user.invoice_reference = ""
         user.privacy_accepted_at = None
         user.preferred_language = settings.LANGUAGE_CODE
         user.last_login = None

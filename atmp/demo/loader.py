@@ -26,6 +26,7 @@ from wagtail.models import Collection, Locale, Revision
 
 from accounts.factories import UserFactory
 from accounts.models import Profession, User
+from accounts.regions import REGIONS
 from atmp.demo import content
 from atmp.demo_materials import load_materials
 from catalogue.models import SiteLinks, StandardPage
@@ -202,6 +203,15 @@ class DemoSite:
             user.workplace, user.region = workplace, region
             user.accept_privacy_notice()
             user.save()
+        # Invoice defaults for courses with a fee: the region pays, each unit its own cost centre.
+        regions = dict(REGIONS)
+        for number, user in enumerate(self.clinicians, start=1):
+            if user.cost_centre:
+                continue
+            user.invoice_organisation = regions.get(user.region, "Region Stockholm")
+            user.cost_centre = f"{51000 + (number % 6) * 100}"
+            user.invoice_reference = f"ATMP-{user.last_name}"
+            user.save(update_fields=["invoice_organisation", "cost_centre", "invoice_reference"])
 
     # Centres, topics, audiences -------------------------------------------------------------------
 
@@ -287,6 +297,7 @@ class DemoSite:
                     prerequisites=en["prerequisites"],
                 )
             self.apply_rules(page, data.get("rules"))
+            self.apply_fee(page, data.get("fee"))
             self.courses.append(page)
 
     def apply_rules(self, page, rules):
@@ -334,6 +345,28 @@ class DemoSite:
                 for block_id, question in zip(ids, questions, strict=True)
             ]
             version.save_revision().publish()
+
+    def apply_fee(self, page, fee):
+        """A course file's `[fee]` on the course (both languages), once: a fee an owner changed later stays."""
+        page = CoursePage.objects.get(pk=page.pk)
+        if fee is None or page.fee is not None:
+            return
+        for version in CoursePage.objects.filter(translation_key=page.translation_key):
+            version.fee, version.fee_vat = Decimal(fee["amount"]), fee["vat"]
+            version.save_revision().publish()
+
+    def invoice_snapshot(self, occasion, user):
+        """What a paid enrolment keeps (enrolment/invoicing.py): the fee and the person's invoice defaults."""
+        fee, vat = occasion.fee_for(occasion.course)
+        if fee is None:
+            return {}
+        return {
+            "fee": fee,
+            "fee_vat": vat,
+            "invoice_organisation": user.invoice_organisation,
+            "cost_centre": user.cost_centre,
+            "invoice_reference": user.invoice_reference,
+        }
 
     def demo_answers(self, course, user):
         """Answers to a demo course's questions, the same for a person on every run."""
@@ -493,7 +526,12 @@ class DemoSite:
                 answers = self.demo_answers(occasion.course, user) if occasion.course.enrolment_questions else {}
                 made.append(
                     EnrolmentFactory.build(
-                        occasion=occasion, user=user, status=status, created_at=moment, answers=answers
+                        occasion=occasion,
+                        user=user,
+                        status=status,
+                        created_at=moment,
+                        answers=answers,
+                        **self.invoice_snapshot(occasion, user),
                     )
                 )
                 taken.add((occasion.pk, user.pk))

@@ -268,6 +268,9 @@ PRIVACY_NOTICE_VERSION = "2026-11"
 # is anonymised; free-text answers to the enrolment questions go sooner.
 PRIVACY_RETENTION_MONTHS = int(os.environ.get("PRIVACY_RETENTION_MONTHS", "24"))
 PRIVACY_ANSWERS_RETENTION_MONTHS = int(os.environ.get("PRIVACY_ANSWERS_RETENTION_MONTHS", "6"))
+# Invoice details of invoiced enrolments are bookkeeping records: Swedish law (bokföringslagen 7 kap. 2 §) keeps
+# them until the end of the seventh year after the year they belong to, so at most eight years.
+INVOICE_RETENTION_MONTHS = int(os.environ.get("INVOICE_RETENTION_MONTHS", "96"))
 LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL  # private pages use the same (allauth) login as everything else
 

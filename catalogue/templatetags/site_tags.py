@@ -9,7 +9,7 @@ from wagtail.models import Page, Site
 
 from accounts.language import active_language
 from catalogue.models import CatalogueIndexPage, MaterialIndexPage
-from courses import formatting, page_cache
+from courses import fees, formatting, page_cache
 
 register = template.Library()
 
@@ -120,6 +120,20 @@ def search_engine_links(context, languages):
 @register.filter
 def period(occasion, language=None):
     return formatting.format_period(occasion.start, occasion.end, language)
+
+
+@register.filter
+def course_fee(course):
+    """`4 500 kr exkl. moms` / `SEK 4,500 excl. VAT`, or `Kostnadsfri` / `Free of charge`."""
+    return fees.fee_amount_text(course.fee, course.fee_vat)
+
+
+@register.filter
+def occasion_fee(occasion, course):
+    """What the occasion costs (its own fee or the course's), as `course_fee` writes it; `course` is the page
+    being shown (fees are the same in every language), so no query is made."""
+    amount, vat = fees.effective_fee(occasion, course)
+    return fees.fee_amount_text(amount, vat)
 
 
 @register.filter

@@ -19,6 +19,7 @@ from courses.models import Occasion
 
 from .. import access, services
 from ..models import Enrolment
+from . import invoices
 from .filters import OccasionFilterSet
 from .forms import CapacityForm, MessageForm
 from .participants import back_to, list_url
@@ -32,6 +33,7 @@ OCCASION_TOOLS = [
     (_("Check-in"), "checkin:occasion", "tick-inverse", False),
     (_("Message participants"), "occasions:message", "mail", True),
     (_("Change capacity"), "occasions:capacity", "edit", True),
+    (_("Invoice basis"), "occasions:invoice_basis", "download", False),
 ]
 
 
@@ -104,6 +106,7 @@ class OccasionAdminViewSet(OnlyTheseViews, ModelViewSet):
             path("<int:pk>/sign-in-sheet/", self.sign_in_sheet_view, name="sign_in_sheet"),
             path("<int:pk>/message/", self.message_view, name="message"),
             path("<int:pk>/capacity/", self.capacity_view, name="capacity"),
+            path("<int:pk>/invoice-basis/", self.invoice_basis_view, name="invoice_basis"),
         ]
 
     def _occasion(self, request, pk):
@@ -124,6 +127,10 @@ class OccasionAdminViewSet(OnlyTheseViews, ModelViewSet):
         )
         response["Cache-Control"] = "private, no-store"
         return response
+
+    def invoice_basis_view(self, request, pk):
+        """The occasion's invoice basis as a file (Excel, or CSV with ?export=csv)."""
+        return invoices.occasion_invoice_basis(request, self._occasion(request, pk))
 
     def message_view(self, request, pk):
         occasion = self._occasion(request, pk)

@@ -22,7 +22,7 @@ from wagtail.log_actions import registry as log_registry
 from courses import formatting
 from courses.models import Occasion
 
-from .. import access, services
+from .. import access, invoicing, services
 from ..models import Enrolment
 from . import exports
 from .filters import ParticipantFilterSet
@@ -151,6 +151,8 @@ class ParticipantInspectView(InspectView):
             return f"{enrolment.user.get_full_name()} <{enrolment.user.email}>"
         if field_name == "answers":
             return exports.answers_text(enrolment.answers) or "–"
+        if field_name == "fee":
+            return invoicing.enrolment_fee_text(enrolment)
         if field_name in {"created_at", "updated_at"}:
             # Wagtail prints the stored UTC time; organisers read Stockholm's, as everywhere else.
             value = getattr(enrolment, field_name)
@@ -196,6 +198,8 @@ class ParticipantViewSet(OnlyTheseViews, ModelViewSet):
     search_backend_name = None  # enrolments are not in the search index: the database searches
     inspect_view_enabled = True
     inspect_view_fields = ["user", "occasion", "status", "answers", "message", "created_at", "updated_at"]
+    # A course with a fee: what the person enrolled for and who is invoiced (enrolment/invoicing.py).
+    inspect_view_fields += ["fee", "invoice_organisation", "cost_centre", "invoice_reference", "fee_stands"]
     index_view_class = ParticipantIndexView
     form_fields = []
     # Enrolments reference nothing editors need a usage count for; indexing them would run inside the seat lock.

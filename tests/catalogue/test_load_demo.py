@@ -127,3 +127,14 @@ def test_the_demos_past_occasions_have_evaluations_to_read(demo, db):
         "How satisfied are you with the course as a whole?"
     )
     assert 0 < results.rate < 1
+
+
+def test_the_demo_has_a_course_with_a_fee_and_people_with_cost_centres(demo, site):
+    paid = CoursePage.objects.get(locale__language_code="sv", slug="aseptisk-teknik-och-renrumsarbete")
+    assert paid.fee == 4500
+    english = paid.get_translation(site.catalogue["en"].locale).specific
+    assert english.fee == 4500  # the fee is the course's, in every language
+    invoiced = Enrolment.objects.filter(occasion__course=paid, fee=4500).exclude(cost_centre="")
+    assert invoiced.count() > 3
+    assert not invoiced.filter(invoice_organisation="").exists()
+    assert not Enrolment.objects.exclude(occasion__course=paid).exclude(cost_centre="").exists()

@@ -308,3 +308,28 @@ def test_translated_questions_stay_in_step_with_the_swedish_ones(site, locale_en
     ]
     assert [b.value["label"] for b in english.enrolment_questions] == ["EN: Kost", "EN: Moment"]
     assert list(english.enrolment_questions[1].value["choices"]) == ["EN: Tining", "EN: Infusion"]
+
+
+# --- The fee (courses/fees.py) ---------------------------------------------------------------------------------
+
+
+def test_an_owner_sets_a_fee_and_an_occasion_of_its_own_price(editor, course):
+    occasion = OccasionFactory(course=course)
+    html = editor.get(edit_url(course), **SWEDISH).content.decode()
+    assert "avgift per kurstillfälle (kr)" in html.lower()
+    assert "Exklusive moms (25 procent tillkommer)" in html
+
+    response = post_edit(editor, course, fee="4500", fee_vat="exempt", **{"occasions-0-fee": "1200"})
+
+    assert errors_in(response) == {}
+    course = CoursePage.objects.get(pk=course.pk)
+    assert (course.fee, course.fee_vat) == (4500, "exempt")
+    occasion.refresh_from_db()
+    assert occasion.fee == 1200
+
+
+def test_a_negative_fee_is_refused(editor, course):
+    response = post_edit(editor, course, fee="-10")
+
+    assert "fee" in errors_in(response)
+    assert CoursePage.objects.get(pk=course.pk).fee is None

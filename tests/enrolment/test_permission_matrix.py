@@ -6,6 +6,7 @@ Actions are posted too: a refused action changes nothing.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -54,6 +55,11 @@ PAGES = [
     ("/admin/enrolments/{enrolment}/cancel/", MANAGERS, MANAGERS),
     ("/admin/enrolments/{enrolment}/move/", MANAGERS, MANAGERS),
     ("/admin/occasions/{occasion}/sign-in-sheet/", MANAGERS, MANAGERS),
+    # The invoice basis: one occasion's, and a period's (other centres' owners get their own, without Skåne's).
+    ("/admin/occasions/{occasion}/invoice-basis/?export=csv", MANAGERS, MANAGERS),
+    ("/admin/occasions/{occasion}/invoice-basis/?export=xlsx", MANAGERS, MANAGERS),
+    ("/admin/invoice-basis/?start={day}&end={day}&export=csv", MANAGERS, ANY_OWNER),
+    ("/admin/invoice-basis/?start={day}&end={day}&export=xlsx", MANAGERS, ANY_OWNER),
     # Check-in for today's occasion: helpers see names (not e-mail addresses).
     ("/admin/checkin/{today}/", CHECKERS, CHECKERS),
 ]
@@ -67,6 +73,7 @@ FORMS = [
     ("/admin/checkin/", ANY_CHECKER),
     ("/admin/checkin/{today}/all-present/", CHECKERS),
     ("/admin/centre-reports/", ANY_OWNER),
+    ("/admin/invoice-basis/", ANY_OWNER),
 ]
 ACTIONS = [
     # (url, data, who may, how to tell it happened)
@@ -103,9 +110,13 @@ def world(django_db_setup, django_db_blocker):
 def build_world():
     skane = CentreFactory(name="Skånes universitetssjukhus", slug="skane")
     uppsala = CentreFactory(name="Region Uppsala", slug="uppsala")
-    occasion = OccasionFactory(course=create_course(title="Genterapi", centres=[skane]), capacity=5)
+    # A course with a fee, so the person is in the invoice basis too.
+    occasion = OccasionFactory(
+        course=create_course(title="Genterapi", centres=[skane], fee=Decimal("4500")), capacity=5
+    )
     person = make_participant(email=EMAIL, last_name=PERSON)
-    enrolment = services.enrol(person, occasion.pk)
+    invoice = {"invoice_organisation": "Region Skåne", "cost_centre": "51200", "invoice_reference": "Ref"}
+    enrolment = services.enrol(person, occasion.pk, invoice=invoice)
     # An occasion going on now, for check-in.
     now = timezone.now()
     today = OccasionFactory(
@@ -140,6 +151,7 @@ def build_world():
             "enrolment": enrolment.pk,
             "today": today.pk,
             "today_enrolment": today_enrolment.pk,
+            "day": timezone.localdate(occasion.start).isoformat(),
         },
     }
 
