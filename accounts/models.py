@@ -75,6 +75,9 @@ class User(AbstractUser):
     region = models.CharField(_("region"), max_length=40, choices=REGIONS, blank=True)
     privacy_notice_version = models.CharField(_("privacy notice accepted (version)"), max_length=20, blank=True)
     privacy_accepted_at = models.DateTimeField(_("privacy notice accepted at"), null=True, blank=True)
+    # The line manager who approves courses that ask for it (remembered from the last such enrolment).
+    manager_name = models.CharField(_("line manager's name"), max_length=200, blank=True)
+    manager_email = models.EmailField(_("line manager's e-mail"), blank=True)
     # Secret part of the personal calendar subscription URL; resetting it invalidates old subscriptions.
     calendar_token = models.CharField(max_length=64, default=new_calendar_token, db_index=True, editable=False)
 

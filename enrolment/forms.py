@@ -12,8 +12,11 @@ FIELD_PREFIX = "q_"
 
 
 class EnrolmentForm(forms.Form):
-    def __init__(self, *args, course, **kwargs):
+    def __init__(self, *args, course, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        if course.requires_manager_approval:
+            self.add_manager_fields(user)
         for block in course.enrolment_questions:
             question = block.value
             options = {"label": question["label"], "required": question["required"], "help_text": question["help_text"]}
@@ -50,6 +53,38 @@ class EnrolmentForm(forms.Form):
     def add_answer_errors(self, field_errors):
         for block_id, message in field_errors.items():
             self.add_error(FIELD_PREFIX + block_id, message)
+
+    # --- The line manager (courses that need their approval; enrolment/manager.py) ---
+
+    def add_manager_fields(self, user):
+        """The line manager's name and address, filled in from the profile (saved back there on enrolling)."""
+        self.fields["manager_name"] = forms.CharField(
+            label=_("Your line manager's name"),
+            max_length=200,
+            initial=getattr(user, "manager_name", ""),
+            widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        )
+        self.fields["manager_email"] = forms.EmailField(
+            label=_("Your line manager's e-mail"),
+            initial=getattr(user, "manager_email", ""),
+            help_text=_(
+                "This course needs your line manager's approval: they get an e-mail with buttons to approve or "
+                "decline. We remember the address in your profile."
+            ),
+            widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        )
+
+    def clean_manager_email(self):
+        email = self.cleaned_data["manager_email"].strip()
+        if self.user is not None and email.lower() == (self.user.email or "").lower():
+            raise forms.ValidationError(_("Give your line manager's address, not your own."))
+        return email
+
+    def manager(self):
+        """{"name", "email"} for enrolment.services.enrol, or None when the course does not ask."""
+        if "manager_email" not in self.fields:
+            return None
+        return {"name": self.cleaned_data["manager_name"], "email": self.cleaned_data["manager_email"]}
 
 
 # --- Certificates of attendance -------------------------------------------------------------------------

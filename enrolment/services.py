@@ -8,11 +8,15 @@ quotas, so seats taken never exceed capacity whatever the concurrency. Each chan
 """
 
 import datetime as dt
+import secrets
 import uuid
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
@@ -26,7 +30,7 @@ from courses.blocks import answer_max_length
 from courses.models import CoursePage, Occasion, WaitingListMode, profession_among
 
 from . import notifications
-from .models import Enrolment, EnrolmentEvent
+from .models import Enrolment, EnrolmentEvent, ManagerApproval
 
 Status = Enrolment.Status
 Kind = EnrolmentEvent.Kind
@@ -206,16 +210,74 @@ def seat_state(occasion, user):
     return state["taken"], state["waiting"] > 0, state["mine"]
 
 
+# --- The line manager's approval: naming the manager and holding the seat (answers: enrolment/manager.py) ---
+
+
+def clean_manager(user, course, details):
+    """The line manager a course that needs one asks for: {"name", "email"}, or None when the course does not."""
+    if not course.requires_manager_approval:
+        return None
+    details = details if isinstance(details, dict) else {}
+    name = " ".join(str(details.get("name") or "").split())[:200]
+    email = str(details.get("email") or "").strip()
+    if not name or not email:
+        raise EnrolmentError(_("Give your line manager's name and e-mail address."), code="manager")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise EnrolmentError(_("Give your line manager's e-mail address in full."), code="manager") from None
+    if email.lower() == (user.email or "").lower():
+        # Nobody approves their own time away from the ward.
+        raise EnrolmentError(_("Give your line manager's address, not your own."), code="manager")
+    return {"name": name, "email": email}
+
+
+def _approval_of(enrolment):
+    try:
+        return enrolment.manager_approval
+    except ManagerApproval.DoesNotExist:
+        return None
+
+
+def _name_manager(enrolment, occasion, course, details, now):
+    """Record whom the person named (and remember it on their profile); ask at once if they have a seat."""
+    ManagerApproval.objects.create(
+        enrolment=enrolment, manager_name=details["name"], manager_email=details["email"], nonce=secrets.token_hex(16)
+    )
+    user = enrolment.user
+    if (user.manager_name, user.manager_email) != (details["name"], details["email"]):
+        user.manager_name, user.manager_email = details["name"], details["email"]
+        get_user_model().objects.filter(pk=user.pk).update(
+            manager_name=user.manager_name, manager_email=user.manager_email
+        )
+    if enrolment.status == Status.AWAITING_MANAGER:
+        _hold_for_manager(enrolment, occasion, course, now)
+
+
+def _hold_for_manager(enrolment, occasion, course, now):
+    """The seat is held for the course's number of days (never past the start) and the manager is asked."""
+    approval = enrolment.manager_approval
+    approval.requested_at = now
+    approval.deadline = min(now + dt.timedelta(days=course.manager_days), occasion.start)
+    approval.requests_sent += 1
+    approval.reminded_at = None
+    approval.save(update_fields=["requested_at", "deadline", "requests_sent", "reminded_at"])
+    notifications.queue_manager_message(Kind.MANAGER_REQUEST, approval, enrolment)
+    return approval
+
+
 # --- Operations ---------------------------------------------------------------------------------------
 
 
-def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, email_verified=None):
-    """Enrol a person: confirmed, pending approval or waiting, decided under the occasion lock.
+def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, email_verified=None, manager=None):
+    """Enrol a person: confirmed, pending approval, awaiting the line manager or waiting, decided under the
+    occasion lock.
 
     `page` is the language version of the course the person enrolled through: its questions (in that
     language) are the ones answered. The rules come from the course itself; a caller that already has the
     occasion's course passes it as `course` (checked against the locked occasion) to save a query, and one that
-    has read whether the person's address is verified (verified_addresses) passes `email_verified`.
+    has read whether the person's address is verified (verified_addresses) passes `email_verified`. A course
+    that needs the line manager's approval takes `manager` ({"name", "email"}), remembered on the profile.
     """
     now = now or timezone.now()
     if course is None:
@@ -227,6 +289,7 @@ def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, 
         page = course
     _check_person(user, page, email_verified)
     cleaned = clean_answers(page, answers)
+    manager_details = clean_manager(user, course, manager)
     try:
         with transaction.atomic():
             occasion = lock_occasion(occasion_id)
@@ -244,11 +307,15 @@ def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, 
             has_seat = occasion.capacity is None or (taken < occasion.capacity and not anyone_waiting)
             if not has_seat:
                 status, kind = Status.WAITING, Kind.WAITLISTED
+            elif manager_details:
+                status, kind = Status.AWAITING_MANAGER, Kind.AWAITING_MANAGER
             elif course.requires_approval:
                 status, kind = Status.PENDING, Kind.PENDING
             else:
                 status, kind = Status.CONFIRMED, Kind.CONFIRMED
             enrolment = Enrolment.objects.create(user=user, occasion=occasion, status=status, answers=cleaned)
+            if manager_details:
+                _name_manager(enrolment, occasion, course, manager_details, now)
             _record(enrolment, kind, "create", user=user)
             if not occasion.announced:
                 # Never published since it was made (demo data, imports, rows older than `announced`): the time
@@ -273,7 +340,7 @@ def fill_free_seats(occasion, course=None, *, now=None, user=None):
     if occasion.is_cancelled or now >= occasion.start:
         return []
     course = course or course_of(occasion)
-    waiting = Enrolment.objects.filter(occasion=occasion).waiting_in_line()
+    waiting = Enrolment.objects.filter(occasion=occasion).waiting_in_line().select_related("user", "manager_approval")
     if occasion.capacity is not None:
         free = occasion.capacity - seats_taken(occasion)
         if free <= 0:
@@ -285,6 +352,10 @@ def fill_free_seats(occasion, course=None, *, now=None, user=None):
             expires = min(now + dt.timedelta(hours=course.offer_hours), occasion.start)
             _set_status(enrolment, Status.OFFERED, offer_expires_at=expires)
             _record(enrolment, Kind.OFFERED, "offer", user=user, expires=expires.isoformat())
+        elif course.requires_manager_approval and _approval_of(enrolment) is not None:
+            _set_status(enrolment, Status.AWAITING_MANAGER)
+            _hold_for_manager(enrolment, occasion, course, now)
+            _record(enrolment, Kind.AWAITING_MANAGER, "promote", user=user, promoted=True)
         else:
             status = Status.PENDING if course.requires_approval else Status.CONFIRMED
             _set_status(enrolment, status)
@@ -349,6 +420,13 @@ def accept_offer(enrolment_id, by, *, now=None):
             raise EnrolmentError(_("There is no open offer to accept."), code="no_offer", enrolment=enrolment)
         if enrolment.offer_expires_at and now >= enrolment.offer_expires_at:
             raise EnrolmentError(_("The offer has expired."), code="expired", enrolment=enrolment)
+        course = course_of(occasion)
+        if course.requires_manager_approval and _approval_of(enrolment) is not None:
+            # The seat is the person's; their line manager says whether they may take it.
+            _set_status(enrolment, Status.AWAITING_MANAGER, offer_expires_at=None)
+            _hold_for_manager(enrolment, occasion, course, now)
+            _record(enrolment, Kind.AWAITING_MANAGER, "accept_offer", user=by)
+            return enrolment
         _set_status(enrolment, Status.CONFIRMED, offer_expires_at=None)
         _record(enrolment, Kind.CONFIRMED, "accept_offer", user=by)
         return enrolment
@@ -519,7 +597,7 @@ def move(enrolment_id, target_occasion_id, by, message="", *, now=None):
             raise EnrolmentError(
                 _("People can only be moved to another occasion of the same course."), code="other_course"
             )
-        if enrolment.status not in (Status.PENDING, Status.CONFIRMED, Status.OFFERED, Status.WAITING):
+        if enrolment.status not in Enrolment.ACTIVE_STATUSES:
             raise EnrolmentError(
                 _("This enrolment is no longer active (%(status)s).") % {"status": enrolment.get_status_display()},
                 code="not_active",
@@ -550,8 +628,15 @@ def move(enrolment_id, target_occasion_id, by, message="", *, now=None):
 MESSAGE_AUDIENCES = {
     # who gets an organiser's message: the people with a seat (those already checked in too: a message on the
     # day is for the people in the room), or those and the waiting list
-    "participants": [Status.CONFIRMED, Status.ATTENDED, Status.PENDING, Status.OFFERED],
-    "everyone": [Status.CONFIRMED, Status.ATTENDED, Status.PENDING, Status.OFFERED, Status.WAITING],
+    "participants": [Status.CONFIRMED, Status.ATTENDED, Status.PENDING, Status.OFFERED, Status.AWAITING_MANAGER],
+    "everyone": [
+        Status.CONFIRMED,
+        Status.ATTENDED,
+        Status.PENDING,
+        Status.OFFERED,
+        Status.AWAITING_MANAGER,
+        Status.WAITING,
+    ],
 }
 
 

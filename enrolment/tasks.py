@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import notifications, services
+from . import manager, notifications, services
 
 
 @shared_task(
@@ -50,3 +50,9 @@ def queue_organiser_digests():
 @shared_task
 def record_no_shows():
     return services.record_no_shows()
+
+
+@shared_task
+def process_manager_approvals():
+    """Remind line managers halfway, then release the seats nobody answered for (enrolment/manager.py)."""
+    return {"reminded": manager.queue_reminders(), "expired": manager.expire_requests()}

@@ -48,7 +48,7 @@ def enrol(request, page, occasion):
         return redirect("enrolment_detail", pk=existing.pk)
 
     # Not `request.POST or None`: a course without questions posts no fields, and must still enrol.
-    form = EnrolmentForm(request.POST if request.method == "POST" else None, course=page)
+    form = EnrolmentForm(request.POST if request.method == "POST" else None, course=page, user=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,6 +59,7 @@ def enrol(request, page, occasion):
                 page=page,
                 course=occasion.course,
                 email_verified=getattr(occasion, "email_verified", None),
+                manager=form.manager(),
             )
         except services.EnrolmentError as error:
             if error.code == "already_enrolled" and error.enrolment:

@@ -29,6 +29,8 @@ class ProfileHandler(Handler):
             "workplace": user.workplace,
             "region": user.get_region_display() if user.region else "",
             "preferred_language": user.preferred_language,
+            "manager_name": user.manager_name,
+            "manager_email": user.manager_email,
             "privacy_notice_version": user.privacy_notice_version,
             "privacy_accepted_at": iso(user.privacy_accepted_at),
             "date_joined": iso(user.date_joined),
@@ -42,6 +44,7 @@ class ProfileHandler(Handler):
         user.first_name = user.last_name = ""
         user.profession = ""
         user.workplace = user.region = user.privacy_notice_version = ""
+        user.manager_name = user.manager_email = ""
         user.privacy_accepted_at = None
         user.preferred_language = settings.LANGUAGE_CODE
         user.last_login = None
