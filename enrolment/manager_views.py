@@ -18,9 +18,10 @@ REFUSAL_STATUS = {"invalid": 400, "answer": 400, "replaced": 410, "expired": 410
 
 def _respond(request, template, context, status=200):
     response = render(request, template, context, status=status)
-    # The page's address is the key: never cached, never sent on as a Referer, never indexed.
+    # The page's address is the key: never cached, never sent to another site as a Referer (same-origin: the
+    # form's own POST keeps its Origin for the CSRF check), never indexed.
     patch_cache_control(response, private=True, no_store=True)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -47,18 +47,30 @@ MANAGER_ACTIONS = {"manager_resend": manager.resend_request, "manager_approve": 
 
 
 def awaiting_whom(enrolment):
-    """Whom an enrolment awaits, for the list: "Anna Chef <anna@…>, by 25 nov. 2026 kl. 09.00" or empty."""
+    """Whom an enrolment awaits: {"name", "email", "deadline"} of the line manager, or None."""
     if enrolment.status != Status.AWAITING_MANAGER:
-        return ""
+        return None
     approval = getattr(enrolment, "manager_approval", None)
     if approval is None:
-        return ""
+        return None
     deadline = formatting.format_datetime(approval.deadline) if approval.deadline else "–"
-    return _("%(name)s <%(email)s>, by %(deadline)s") % {
-        "name": approval.manager_name,
-        "email": approval.manager_email,
-        "deadline": deadline,
-    }
+    return {"name": approval.manager_name, "email": approval.manager_email, "deadline": deadline}
+
+
+def awaiting_whom_text(enrolment):
+    """The same in one line, for the participant's own page."""
+    whom = awaiting_whom(enrolment)
+    return _("%(name)s <%(email)s>, by %(deadline)s") % whom if whom else ""
+
+
+class StatusColumn(Column):
+    """The status, and under "awaiting the line manager" whom it awaits (name, address, deadline): who is
+    awaiting whom, without another column."""
+
+    cell_template_name = "enrolment/admin/status_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        return {**super().get_cell_context_data(instance, parent_context), "whom": awaiting_whom(instance)}
 
 
 def participants_for(user):
@@ -177,7 +189,7 @@ class ParticipantInspectView(InspectView):
         if field_name == "answers":
             return exports.answers_text(enrolment.answers) or "–"
         if field_name == "manager_approval":
-            return awaiting_whom(enrolment) or "–"
+            return awaiting_whom_text(enrolment) or "–"
         if field_name in {"created_at", "updated_at"}:
             # Wagtail prints the stored UTC time; organisers read Stockholm's, as everywhere else.
             value = getattr(enrolment, field_name)
@@ -214,9 +226,8 @@ class ParticipantViewSet(OnlyTheseViews, ModelViewSet):
         "user",
         Column("email", label=_("E-mail"), accessor="user.email"),
         "occasion",
-        "status",
+        StatusColumn("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
         Column("waiting_number", label=_("Waiting-list position"), accessor="waiting_number"),
-        Column("awaiting_manager", label=_("Awaiting line manager"), accessor=awaiting_whom),
         "created_at",
     ]
     filterset_class = ParticipantFilterSet

@@ -270,7 +270,7 @@ def test_opening_the_link_shows_the_request_and_changes_nothing(participant, occ
     text = response.content.decode()
     assert course.title in text and participant.get_full_name() in text
     assert "Bekräfta nedan" in text and "ingen avgift" in text
-    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
     assert refreshed(enrolment).status == Status.AWAITING_MANAGER
     assert actions(enrolment) == ["enrolment.create"]
 
