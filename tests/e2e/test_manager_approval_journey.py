@@ -15,6 +15,7 @@ from courses.factories import CentreFactory, OccasionFactory, create_course, fut
 from courses.models import CentreTeam
 from enrolment.models import Enrolment
 from tests.e2e.conftest import log_in_to_admin
+from tests.e2e.test_accessibility import AccessibilityAudit
 from tests.enrolment.conftest import make_participant
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser_context_args(locale="sv-SE")]
@@ -86,6 +87,8 @@ def test_the_line_manager_approves_from_the_mail_and_the_owner_sees_the_seat_con
     expect(main).to_contain_text("CRS och ICANS")
     expect(main).to_contain_text("ingen avgift")
     screenshot("manager-answer-page", of=manager)
+    audit = AccessibilityAudit(manager, lambda name, width: screenshot(name, width=width, of=manager))
+    audit.check("manager-answer")
     assert Enrolment.objects.get(user=nurse).status == Enrolment.Status.AWAITING_MANAGER
     manager.get_by_role("button", name="Godkänn anmälan").click()
     expect(manager.get_by_role("heading", level=1)).to_have_text("Tack för ditt svar")
@@ -95,6 +98,8 @@ def test_the_line_manager_approves_from_the_mail_and_the_owner_sees_the_seat_con
     # The link is used up: opening it again says so, and changes nothing.
     manager.goto(approve)
     expect(manager.get_by_role("alert")).to_have_text("Förfrågan är redan besvarad.")
+    audit.check("manager-refused")
+    audit.assert_clean()
 
     # The owner sees the seat confirmed; the nurse got the confirmation.
     page.goto(f"{live_server.url}{reverse('enrolments:index')}")
