@@ -12,10 +12,11 @@ FIELD_PREFIX = "q_"
 
 
 class EnrolmentForm(forms.Form):
-    def __init__(self, *args, course, user=None, **kwargs):
+    def __init__(self, *args, course, user=None, asks_manager=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if course.requires_manager_approval:
+        # The rule is the Swedish page's (the service reads it there); a translation not yet synced may lag.
+        if course.requires_manager_approval if asks_manager is None else asks_manager:
             self.add_manager_fields(user)
         for block in course.enrolment_questions:
             question = block.value

@@ -48,7 +48,12 @@ def enrol(request, page, occasion):
         return redirect("enrolment_detail", pk=existing.pk)
 
     # Not `request.POST or None`: a course without questions posts no fields, and must still enrol.
-    form = EnrolmentForm(request.POST if request.method == "POST" else None, course=page, user=request.user)
+    form = EnrolmentForm(
+        request.POST if request.method == "POST" else None,
+        course=page,
+        user=request.user,
+        asks_manager=occasion.course.requires_manager_approval,
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,7 +15,8 @@ from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
 from accounts.factories import UserFactory
-from courses.factories import OccasionFactory
+from courses.factories import OccasionFactory, translate_course
+from courses.models import CoursePage
 from enrolment import manager, notifications, services
 from enrolment.models import Enrolment, EnrolmentEvent, ManagerApproval, OutboxMessage
 from enrolment.services import EnrolmentError
@@ -492,3 +493,16 @@ def test_the_profile_page_changes_the_manager(client, participant):
     assert client.post(swedish("profile"), data).status_code == 302
     participant.refresh_from_db()
     assert (participant.manager_name, participant.manager_email) == ("Ny Chef", "ny.chef@region.se")
+
+
+def test_an_english_page_not_yet_synced_still_asks_for_the_manager(client, participant, course, occasion):
+    english = translate_course(course, "en", title="CAR-T cell therapy for nurses")
+    CoursePage.objects.filter(pk=english.pk).update(requires_manager_approval=False)  # the rule came later
+    client.force_login(participant)
+    with translation.override("en"):
+        url = reverse("enrol", args=[occasion.pk])
+
+    assert "Your line manager&#x27;s e-mail" in client.get(url).content.decode()
+    response = client.post(url, {"manager_name": "Maria Chef", "manager_email": "maria.chef@region.se"})
+    assert response.status_code == 302
+    assert Enrolment.objects.get(user=participant).status == Status.AWAITING_MANAGER
