@@ -778,6 +778,7 @@ def enrolment_rules(course):
     """The rules of a course that decide what happens to people who enrol, as a comparable snapshot."""
     return {
         "requires_approval": course.requires_approval,
+        "requires_manager_approval": course.requires_manager_approval,
         "eligible_professions": {profession.pk for profession in course.eligible_professions.all()},
         "questions": [block.id for block in course.enrolment_questions],
         "waiting_list_mode": course.waiting_list_mode,
@@ -828,6 +829,29 @@ def rule_change_effects(course, before, after, now=None):
                 pending,
             )
             % {"count": pending}
+        )
+    awaiting_manager = counts.get(Status.AWAITING_MANAGER, 0)
+    if after.get("requires_manager_approval") and not before.get("requires_manager_approval"):
+        effects.append(
+            ngettext(
+                "New enrolments now need the line manager's approval; the %(count)s person already enrolled is "
+                "not asked for it.",
+                "New enrolments now need the line manager's approval; the %(count)s people already enrolled are "
+                "not asked for it.",
+                enrolled,
+            )
+            % {"count": enrolled}
+        )
+    if before.get("requires_manager_approval") and not after.get("requires_manager_approval") and awaiting_manager:
+        effects.append(
+            ngettext(
+                "New enrolments no longer need the line manager's approval; %(count)s enrolment still awaits its "
+                "manager's answer.",
+                "New enrolments no longer need the line manager's approval; %(count)s enrolments still await their "
+                "managers' answers.",
+                awaiting_manager,
+            )
+            % {"count": awaiting_manager}
         )
     if after["eligible_professions"] != before["eligible_professions"]:
         effects.append(

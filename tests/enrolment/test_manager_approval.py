@@ -506,3 +506,20 @@ def test_an_english_page_not_yet_synced_still_asks_for_the_manager(client, parti
     response = client.post(url, {"manager_name": "Maria Chef", "manager_email": "maria.chef@region.se"})
     assert response.status_code == 302
     assert Enrolment.objects.get(user=participant).status == Status.AWAITING_MANAGER
+
+
+def test_turning_the_rule_on_or_off_says_what_it_does_to_people_already_enrolled(participant_factory, course, occasion):
+    enrol(participant_factory(), occasion)
+    with_rule = services.enrolment_rules(course)
+    without_rule = {**with_rule, "requires_manager_approval": False}
+
+    with translation.override("en"):
+        turned_on = services.rule_change_effects(course, without_rule, with_rule)
+        turned_off = services.rule_change_effects(course, with_rule, without_rule)
+
+    assert turned_on == [
+        "New enrolments now need the line manager's approval; the 1 person already enrolled is not asked for it."
+    ]
+    assert turned_off == [
+        "New enrolments no longer need the line manager's approval; 1 enrolment still awaits its manager's answer."
+    ]
