@@ -69,18 +69,28 @@ INVOICE_DEFAULT_FIELDS = ["invoice_organisation", "cost_centre", "invoice_refere
 
 
 class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
+    # The line manager (asked for by courses that need their approval); optional here, kept for the next one.
+    MANAGER_FIELDS = ["manager_name", "manager_email"]
+
     class Meta:
         model = User
-        fields = [*ProfileFieldsMixin.PROFILE_FIELDS, *INVOICE_DEFAULT_FIELDS]
+        fields = [*ProfileFieldsMixin.PROFILE_FIELDS, *INVOICE_DEFAULT_FIELDS, "manager_name", "manager_email"]
         labels = {
             "invoice_organisation": _("Organisation to invoice"),
             "cost_centre": _("Cost centre"),
             "invoice_reference": _("Invoice reference"),
+            "manager_name": _("Line manager's name"),
+            "manager_email": _("Line manager's e-mail"),
         }
         help_texts = {
             "invoice_organisation": _("For courses with a fee: the region or company that pays, e.g. “Region Skåne”."),
             "cost_centre": _("For courses with a fee: your unit’s cost centre (kostnadsställe)."),
             "invoice_reference": _("For courses with a fee: the reference your unit wants on the invoice."),
+            "manager_email": _("Courses that need your line manager's approval send the request here."),
+        }
+        widgets = {
+            "manager_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "manager_email": forms.EmailInput(attrs={"autocomplete": "off"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -88,6 +98,12 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
         user = self.instance
         if user.has_accepted_current_privacy_notice:
             self.fields["accept_privacy"].initial = True
+
+    def clean_manager_email(self):
+        email = self.cleaned_data.get("manager_email", "").strip()
+        if email and email.lower() == (self.instance.email or "").lower():
+            raise forms.ValidationError(_("Give your line manager's address, not your own."))
+        return email
 
     def save(self, commit=True):
         self.apply_to(self.instance)

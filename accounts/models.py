@@ -87,6 +87,10 @@ class User(AbstractUser):
     invoice_organisation = models.CharField(_("organisation to invoice"), max_length=200, blank=True)
     cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True, validators=[validate_cost_centre])
     invoice_reference = models.CharField(_("invoice reference"), max_length=100, blank=True)
+
+    # The line manager who approves courses that ask for it (remembered from the last such enrolment).
+    manager_name = models.CharField(_("line manager's name"), max_length=200, blank=True)
+    manager_email = models.EmailField(_("line manager's e-mail"), blank=True)
     # Secret part of the personal calendar subscription URL; resetting it invalidates old subscriptions.
     calendar_token = models.CharField(max_length=64, default=new_calendar_token, db_index=True, editable=False)
 

@@ -10,6 +10,7 @@ from wagtail.views import serve as wagtail_serve
 from accounts import views as account_views
 from catalogue.api import api_router
 from catalogue.seo import SiteSitemap, icon, robots_txt
+from enrolment import manager_views
 from enrolment import views as enrolment_views
 from enrolment.certificates import verify_route
 from enrolment.evaluations import evaluation_route
@@ -54,6 +55,8 @@ urlpatterns += i18n_patterns(
     path("my-courses/", include("enrolment.urls")),
     path("alerts/", include("catalogue.urls")),
     path("enrol/<int:occasion_id>/", enrolment_views.enrol_occasion, name="enrol"),
+    # The line manager's answer, from the e-mail's signed link (no account)
+    path("line-manager/<str:token>/", manager_views.answer, name="manager_answer"),
     # /sv/intyg/, /en/certificate/: public verification of certificates of attendance
     path(verify_route, enrolment_views.verify_certificate, name="verify_certificate"),
     # /sv/utvardering/<token>/, /en/evaluation/<token>/: a participant's personal evaluation link

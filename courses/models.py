@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.forms import CheckboxSelectMultiple, NumberInput, RadioSelect
@@ -281,6 +281,7 @@ def parse_reminder_days(value):
 
 # An offered seat blocks the waiting list until it is accepted or expires: two weeks at most.
 MAX_OFFER_HOURS = 14 * 24
+MAX_MANAGER_DAYS = 60  # a line manager answers within two months, or the seat goes on
 
 
 def validate_reminder_days(value):
@@ -470,6 +471,17 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
         help_text=_("Leave empty to let everyone enrol."),
     )
+    # Line manager's approval (enrolment/manager.py): the clinician names their manager, who answers by a link.
+    requires_manager_approval = models.BooleanField(
+        _("enrolments need the line manager's approval"),
+        default=False,
+        help_text=_("The person's line manager approves the enrolment through a link sent by e-mail."),
+    )
+    manager_days = models.PositiveSmallIntegerField(
+        _("days the line manager has to answer"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MANAGER_DAYS)],
+    )
     waiting_list_mode = models.CharField(
         _("when a seat frees up"), max_length=20, choices=WaitingListMode.choices, default=WaitingListMode.AUTOMATIC
     )
@@ -590,6 +602,27 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
                 ),
             ],
             heading=_("Who may enrol"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel(
+                    "requires_manager_approval",
+                    help_text=_(
+                        "Enrolling then asks for the person's line manager, who gets an e-mail with buttons to "
+                        "approve or decline. The seat is held while the manager decides; without an answer in "
+                        "time it goes to the waiting list. People already enrolled are not asked again."
+                    ),
+                ),
+                FieldPanel(
+                    "manager_days",
+                    widget=NumberInput(attrs={"min": 1, "max": MAX_MANAGER_DAYS}),
+                    help_text=_(
+                        "How many days the line manager has to answer (never past the occasion's start). "
+                        "A reminder goes halfway through."
+                    ),
+                ),
+            ],
+            heading=_("Line manager's approval"),
         ),
         MultiFieldPanel(
             [FieldPanel("enrolment_questions", heading=_("Questions"))],
@@ -714,6 +747,8 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         SynchronizedField("contact_phone"),
         SynchronizedField("requires_approval"),
         SynchronizedField("eligible_professions"),
+        SynchronizedField("requires_manager_approval"),
+        SynchronizedField("manager_days"),
         SynchronizedField("waiting_list_mode"),
         SynchronizedField("offer_hours"),
         SynchronizedField("reminder_days"),

@@ -21,7 +21,12 @@ from courses.models import CentreTeam, CoursePage, Occasion, audiences_naming, p
 
 from .models import Enrolment
 
-UPCOMING_STATUSES = [Enrolment.Status.CONFIRMED, Enrolment.Status.PENDING, Enrolment.Status.OFFERED]
+UPCOMING_STATUSES = [
+    Enrolment.Status.CONFIRMED,
+    Enrolment.Status.PENDING,
+    Enrolment.Status.OFFERED,
+    Enrolment.Status.AWAITING_MANAGER,
+]
 PARTICIPANT_STATUSES = [Enrolment.Status.CONFIRMED, Enrolment.Status.ATTENDED]
 
 # document_access decisions

@@ -14,8 +14,12 @@ FIELD_PREFIX = "q_"
 
 
 class EnrolmentForm(forms.Form):
-    def __init__(self, *args, course, invoice_defaults=None, **kwargs):
+    def __init__(self, *args, course, user=None, asks_manager=None, invoice_defaults=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        # The rule is the Swedish page's (the service reads it there); a translation not yet synced may lag.
+        if course.requires_manager_approval if asks_manager is None else asks_manager:
+            self.add_manager_fields(user)
         if invoice_defaults is not None:
             self._add_invoice_fields(invoice_defaults)
         for block in course.enrolment_questions:
@@ -105,6 +109,38 @@ class EnrolmentForm(forms.Form):
     def add_invoice_errors(self, errors):
         for name, message in errors.items():
             self.add_error(name, message)
+
+    # --- The line manager (courses that need their approval; enrolment/manager.py) ---
+
+    def add_manager_fields(self, user):
+        """The line manager's name and address, filled in from the profile (saved back there on enrolling)."""
+        self.fields["manager_name"] = forms.CharField(
+            label=_("Your line manager's name"),
+            max_length=200,
+            initial=getattr(user, "manager_name", ""),
+            widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        )
+        self.fields["manager_email"] = forms.EmailField(
+            label=_("Your line manager's e-mail"),
+            initial=getattr(user, "manager_email", ""),
+            help_text=_(
+                "This course needs your line manager's approval: they get an e-mail with buttons to approve or "
+                "decline. We remember the address in your profile."
+            ),
+            widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        )
+
+    def clean_manager_email(self):
+        email = self.cleaned_data["manager_email"].strip()
+        if self.user is not None and email.lower() == (self.user.email or "").lower():
+            raise forms.ValidationError(_("Give your line manager's address, not your own."))
+        return email
+
+    def manager(self):
+        """{"name", "email"} for enrolment.services.enrol, or None when the course does not ask."""
+        if "manager_email" not in self.fields:
+            return None
+        return {"name": self.cleaned_data["manager_name"], "email": self.cleaned_data["manager_email"]}
 
 
 # --- Certificates of attendance -------------------------------------------------------------------------

@@ -53,11 +53,23 @@ class Enrolment(models.Model):
         EXPIRED = "expired", _("Offer expired")
         ATTENDED = "attended", _("Attended")
         NO_SHOW = "no_show", _("No-show")
+        # The line manager's approval (enrolment/manager.py)
+        AWAITING_MANAGER = "awaiting_manager", _("Awaiting the line manager")
+        MANAGER_DECLINED = "manager_declined", _("Declined by the line manager")
+        MANAGER_EXPIRED = "manager_expired", _("Line manager did not answer")
 
-    ACTIVE_STATUSES = [Status.PENDING, Status.CONFIRMED, Status.WAITING, Status.OFFERED]
+    ACTIVE_STATUSES = [Status.PENDING, Status.CONFIRMED, Status.WAITING, Status.OFFERED, Status.AWAITING_MANAGER]
     # A seat is held by confirmed and offered people, by those awaiting approval (the course keeps their
-    # seat while the organiser decides), and after the occasion by those who attended or stayed away.
-    SEAT_STATUSES = [Status.PENDING, Status.CONFIRMED, Status.OFFERED, Status.ATTENDED, Status.NO_SHOW]
+    # seat while the organiser or the line manager decides), and after the occasion by those who attended or
+    # stayed away.
+    SEAT_STATUSES = [
+        Status.PENDING,
+        Status.CONFIRMED,
+        Status.OFFERED,
+        Status.ATTENDED,
+        Status.NO_SHOW,
+        Status.AWAITING_MANAGER,
+    ]
 
     # PROTECT: an occasion people enrolled in is cancelled, never deleted (its history and attendance stay).
     occasion = models.ForeignKey(
@@ -96,7 +108,7 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["occasion", "user"],
-                condition=Q(status__in=["pending", "confirmed", "waiting", "offered"]),
+                condition=Q(status__in=["pending", "confirmed", "waiting", "offered", "awaiting_manager"]),
                 name="one_active_enrolment_per_person_and_occasion",
             )
         ]
@@ -149,6 +161,12 @@ class Kind(models.TextChoices):
     ORGANISER_MESSAGE = "organiser_message", _("Message from the course owner")
     EVALUATION = "evaluation", _("Evaluation invitation")
     EVALUATION_REMINDER = "evaluation_reminder", _("Evaluation reminder")
+    # The line manager's approval (enrolment/manager.py): three events for the person, two messages to the manager.
+    AWAITING_MANAGER = "awaiting_manager", _("Awaiting the line manager's approval")
+    MANAGER_DECLINED = "manager_declined", _("Declined by the line manager")
+    MANAGER_EXPIRED = "manager_expired", _("Line manager did not answer in time")
+    MANAGER_REQUEST = "manager_request", _("Approval request to the line manager")
+    MANAGER_REMINDER = "manager_reminder", _("Reminder to the line manager")
 
 
 EVENT_KINDS = [
@@ -162,6 +180,9 @@ EVENT_KINDS = [
     Kind.CANCELLED,
     Kind.OCCASION_CHANGED,
     Kind.OCCASION_CANCELLED,
+    Kind.AWAITING_MANAGER,
+    Kind.MANAGER_DECLINED,
+    Kind.MANAGER_EXPIRED,
 ]
 
 
@@ -257,6 +278,54 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.email} ({self.get_status_display()})"
+
+
+# --- The line manager's approval ------------------------------------------------------------------------
+
+
+class ManagerApproval(models.Model):
+    """The line manager's answer to one enrolment (see enrolment/manager.py): who was asked, by when, and what
+    they said. The manager answers through a signed link that names this row and its `nonce`; a new nonce ends
+    every link sent before (a corrected address), and an answer or the deadline ends them all."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("No answer in time")
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.CASCADE, related_name="manager_approval", verbose_name=_("enrolment")
+    )
+    manager_name = models.CharField(_("line manager's name"), max_length=200, blank=True)
+    manager_email = models.EmailField(_("line manager's e-mail"), blank=True)
+    nonce = models.CharField(max_length=32, editable=False)
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+    deadline = models.DateTimeField(_("answer by"), null=True, blank=True)
+    requests_sent = models.PositiveSmallIntegerField(_("requests sent"), default=0)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Set when an organiser answered on the manager's behalf (who did it is in the audit log).
+    by_organiser = models.BooleanField(_("answered by an organiser"), default=False)
+    message = models.TextField(_("message from the line manager"), blank=True)
+
+    class Meta:
+        verbose_name = _("line manager's approval")
+        verbose_name_plural = _("line managers' approvals")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["deadline"], condition=Q(decision=""), name="open_manager_approvals")]
+
+    def __str__(self):
+        return f"{self.manager_name} <{self.manager_email}>"
+
+    @property
+    def is_open(self):
+        return not self.decision and self.deadline is not None
+
+    @property
+    def reminder_due_at(self):
+        """Halfway between the request and the deadline."""
+        return self.requested_at + (self.deadline - self.requested_at) / 2
 
 
 # --- Certificates of attendance -------------------------------------------------------------------------

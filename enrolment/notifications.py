@@ -16,7 +16,7 @@ import logging
 import smtplib
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -126,6 +126,7 @@ ORGANISER_NOTICE_EVENTS = {
     EnrolmentEvent.Kind.PENDING,
     EnrolmentEvent.Kind.WAITLISTED,
     EnrolmentEvent.Kind.CANCELLED,
+    EnrolmentEvent.Kind.AWAITING_MANAGER,
 }
 
 
@@ -187,6 +188,29 @@ def queue_organiser_message(batch, enrolment, subject, body):
     """One participant's copy of an organiser's message (`batch` names the sending, so it is queued once)."""
     key = f"message:{batch}:{enrolment.user_id}"
     return _queue(key, Kind.ORGANISER_MESSAGE, enrolment, data={"subject": subject, "body": body}, new_key=True)
+
+
+def queue_manager_message(kind, approval, enrolment, key=None):
+    """The approval request (or its reminder) to the person's line manager, in the person's language: the
+    manager has no account, so the row names no user and resending never picks another address. The link's
+    nonce is fixed here, so a message queued before the address was corrected carries a link that no longer
+    works."""
+    key = key or f"{kind}:{approval.pk}:{approval.requests_sent}"
+    message, created = OutboxMessage.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "user": None,
+            "email": approval.manager_email,
+            "language": enrolment.user.preferred_language or settings.LANGUAGE_CODE,
+            "occasion_id": enrolment.occasion_id,
+            "enrolment": enrolment,
+            "data": {"nonce": approval.nonce},
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: enqueue(message.pk))
+    return message
 
 
 def _person_line(enrolment):
@@ -284,6 +308,9 @@ class Content:
     subject: str
     paragraphs: list
     button: tuple | None = None
+    more_buttons: list = field(default_factory=list)
+    footer: str = ""  # instead of the enrolment's own footer (a message to someone who did not enrol)
+    greeting_name: str = ""  # for a recipient without an account
 
 
 @dataclass(frozen=True)
@@ -500,6 +527,136 @@ def _reminder(about):
     )
 
 
+# --- The line manager's approval (enrolment/manager.py) ---
+
+
+def course_cost(occasion, course):
+    """What taking part costs, for the line manager to weigh: the fee if the occasion or course has one."""
+    fee = getattr(occasion, "fee", None) or getattr(course, "fee", None)
+    if not fee:
+        return _("free of charge")
+    return _("%(fee)s SEK") % {"fee": fee}
+
+
+def _manager_values(about):
+    from .manager import answer_url  # manager imports services, which imports this module
+
+    approval = about.enrolment.manager_approval
+    person = about.enrolment.user
+    nonce = about.message.data.get("nonce", approval.nonce)
+    values = {
+        **about.values,
+        "person": person.get_full_name() or person.email,
+        "workplace": person.workplace or "–",
+        "deadline": formatting.format_datetime(approval.deadline) if approval.deadline else "–",
+        "cost": course_cost(about.occasion, about.course),
+    }
+    return approval, values, answer_url(approval.pk, nonce, "approve"), answer_url(approval.pk, nonce, "decline")
+
+
+def _manager_request_content(about, subject):
+    approval, values, approve, decline = _manager_values(about)
+    return Content(
+        subject % values,
+        [
+            _(
+                "%(person)s (%(workplace)s) has enrolled in %(course)s, %(when)s, %(place)s, and has named you as "
+                "their line manager."
+            )
+            % values,
+            _("Cost: %(cost)s.") % values,
+            _(
+                "Please approve or decline by %(deadline)s. Without an answer by then the seat goes to the next "
+                "person on the waiting list."
+            )
+            % values,
+            _("Each button opens a page where you confirm your answer. You need no account."),
+        ],
+        (_("Approve"), approve),
+        more_buttons=[(_("Decline"), decline)],
+        footer=_("You get this e-mail because %(person)s named you as their line manager when enrolling.") % values,
+        greeting_name=approval.manager_name,
+    )
+
+
+@content_of(Kind.MANAGER_REQUEST)
+def _manager_request(about):
+    return _manager_request_content(about, _("Approval requested: %(person)s, %(course)s"))
+
+
+@content_of(Kind.MANAGER_REMINDER)
+def _manager_reminder(about):
+    return _manager_request_content(about, _("Reminder, approval requested: %(person)s, %(course)s"))
+
+
+@content_of(Kind.AWAITING_MANAGER)
+def _awaiting_manager(about):
+    approval = about.enrolment.manager_approval
+    event = about.message.event
+    values = {
+        **about.values,
+        "manager": approval.manager_name,
+        "deadline": formatting.format_datetime(approval.deadline) if approval.deadline else "–",
+    }
+    promoted = bool(event and event.data.get("promoted"))
+    return Content(
+        _("Waiting for your line manager: %(course)s") % values,
+        [
+            (
+                _("A seat has become free at %(course)s, %(when)s, and is held for you.")
+                if promoted
+                else _("We have received your enrolment in %(course)s, %(when)s, and hold a seat for you.")
+            )
+            % values,
+            _(
+                "We have asked %(manager)s to approve it by %(deadline)s. Without an answer by then the seat goes "
+                "to the waiting list."
+            )
+            % values,
+        ],
+        about.see_enrolment,
+    )
+
+
+@content_of(Kind.MANAGER_DECLINED)
+def _manager_declined(about):
+    approval = about.enrolment.manager_approval
+    return Content(
+        _("Not approved by your line manager: %(course)s") % about.values,
+        [
+            _(
+                "Your line manager did not approve your enrolment in %(course)s, %(when)s, so the seat has gone to "
+                "the waiting list."
+            )
+            % about.values,
+            *(
+                [_("Message from your line manager: %(message)s") % {"message": approval.message}]
+                if approval.message
+                else []
+            ),
+        ],
+        about.see_enrolment,
+    )
+
+
+@content_of(Kind.MANAGER_EXPIRED)
+def _manager_expired(about):
+    approval = about.enrolment.manager_approval
+    values = {**about.values, "deadline": formatting.format_datetime(approval.deadline) if approval.deadline else "–"}
+    return Content(
+        _("No answer from your line manager: %(course)s") % values,
+        [
+            _(
+                "Your line manager did not answer by %(deadline)s, so your enrolment in %(course)s, %(when)s, has "
+                "ended and the seat has gone to the waiting list."
+            )
+            % values,
+            _("You are welcome to enrol again while seats are left."),
+        ],
+        about.see_enrolment,
+    )
+
+
 @content_of(Kind.ORGANISER_NOTICE)
 def _organiser_notice(about):
     event, enrolment, occasion = about.message.event, about.enrolment, about.occasion
@@ -615,6 +772,9 @@ def message_content(message, batch=None):
         "subject": content.subject,
         "paragraphs": content.paragraphs,
         "button": content.button,
+        "more_buttons": content.more_buttons,
+        "footer": content.footer,
+        "greeting_name": content.greeting_name,
         "course": about.course,
     }
 

@@ -17,6 +17,7 @@ YOUR_STATE = {
     Status.WAITING: _("You are on the waiting list"),
     Status.PENDING: _("Your enrolment awaits approval"),
     Status.OFFERED: _("A seat is offered to you"),
+    Status.AWAITING_MANAGER: _("Your enrolment awaits your line manager"),
 }
 
 

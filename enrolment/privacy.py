@@ -5,16 +5,27 @@ Deleting an account first cancels the person's upcoming enrolments through the n
 to the waiting list); retention erases answers once the occasions are long over.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.privacy import Handler, iso, months_before, register
+from accounts.privacy import ANONYMOUS_DOMAIN, Handler, iso, months_before, register
 from courses.blocks import CHOICE_KINDS
 from courses.models import CoursePage
 
 from . import certificates, cpd, invoicing, services
 from .access import course_pages_in_language
-from .models import Certificate, Enrolment, EnrolmentEvent, EvaluationInvitation, OutboxMessage, Transcript
+from .models import (
+    Certificate,
+    Enrolment,
+    EnrolmentEvent,
+    EvaluationInvitation,
+    Kind,
+    ManagerApproval,
+    OutboxMessage,
+    Transcript,
+)
 
 
 def _question_kinds(course, cache):
@@ -179,7 +190,9 @@ class OutboxHandler(Handler):
         by_address = Q()
         for email in emails:
             by_address |= Q(email__iexact=email)
-        return OutboxMessage.objects.filter(Q(user=user) | by_address)
+        # The requests to the person's line manager are about the person (and carry the manager's address).
+        about_the_person = Q(enrolment__user=user, kind__in=MANAGER_MESSAGE_KINDS)
+        return OutboxMessage.objects.filter(Q(user=user) | by_address | about_the_person)
 
     def export(self, user):
         return [
@@ -208,6 +221,61 @@ class OutboxHandler(Handler):
                 # Nobody is left to read it (the cancellation notices of the deletion itself among them).
                 fields.update(status=Status.FAILED, last_error="Not sent: the recipient's personal data was erased.")
             OutboxMessage.objects.filter(pk=message.pk).update(**fields)
+
+
+# --- The line manager's approval ------------------------------
+
+MANAGER_MESSAGE_KINDS = [Kind.MANAGER_REQUEST, Kind.MANAGER_REMINDER]
+
+
+@register
+class ManagerApprovalHandler(Handler):
+    """Whom the person named as their line manager for each enrolment, and what the manager answered. The name
+    and address are the person's data (and the manager's): exported, erased with the account, and blanked once
+    the occasion is PRIVACY_ANSWERS_RETENTION_MONTHS over (the answer itself stays, for the statistics)."""
+
+    model = "enrolment.ManagerApproval"
+    key = "line_manager_approvals"
+    erase_order = 12
+
+    def export(self, user):
+        return [
+            {
+                "enrolment": approval.enrolment_id,
+                "manager_name": approval.manager_name,
+                "manager_email": approval.manager_email,
+                "requested_at": iso(approval.requested_at),
+                "deadline": iso(approval.deadline),
+                "decision": approval.decision,
+                "decided_at": iso(approval.decided_at),
+                "by_organiser": approval.by_organiser,
+                "message_from_manager": approval.message,
+            }
+            for approval in ManagerApproval.objects.filter(enrolment__user=user).order_by("pk")
+        ]
+
+    @staticmethod
+    def _blank(approvals):
+        # A new nonce with the address: every link already mailed stops working.
+        count = 0
+        for approval in approvals.exclude(manager_name="", manager_email="", message=""):
+            ManagerApproval.objects.filter(pk=approval.pk).update(
+                manager_name="", manager_email="", message="", nonce=secrets.token_hex(16)
+            )
+            count += 1
+        return count
+
+    def erase(self, erasure):
+        self._blank(ManagerApproval.objects.filter(enrolment__user=erasure.user))
+
+    def expire(self, now):
+        cutoff = months_before(now, settings.PRIVACY_ANSWERS_RETENTION_MONTHS)
+        approvals = ManagerApproval.objects.filter(enrolment__occasion__end__lt=cutoff)
+        messages = OutboxMessage.objects.filter(
+            kind__in=MANAGER_MESSAGE_KINDS, enrolment__occasion__end__lt=cutoff
+        ).exclude(email__iendswith="@" + ANONYMOUS_DOMAIN)
+        anonymised = messages.update(email=f"line-manager@{ANONYMOUS_DOMAIN}")
+        return {"line_manager_approvals": self._blank(approvals), "line_manager_messages": anonymised}
 
 
 @register

@@ -8,11 +8,15 @@ quotas, so seats taken never exceed capacity whatever the concurrency. Each chan
 """
 
 import datetime as dt
+import secrets
 import uuid
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone, translation
@@ -26,7 +30,7 @@ from courses.blocks import answer_max_length
 from courses.models import CoursePage, Occasion, WaitingListMode, profession_among
 
 from . import invoicing, notifications
-from .models import Enrolment, EnrolmentEvent
+from .models import Enrolment, EnrolmentEvent, ManagerApproval
 
 Status = Enrolment.Status
 Kind = EnrolmentEvent.Kind
@@ -262,6 +266,62 @@ def lock_with_seat_state(occasion_id, user):
     return Occasion.from_db(connection.alias, names, row), (taken, bool(waiting), mine)
 
 
+# --- The line manager's approval: naming the manager and holding the seat (answers: enrolment/manager.py) ---
+
+
+def clean_manager(user, course, details):
+    """The line manager a course that needs one asks for: {"name", "email"}, or None when the course does not."""
+    if not course.requires_manager_approval:
+        return None
+    details = details if isinstance(details, dict) else {}
+    name = " ".join(str(details.get("name") or "").split())[:200]
+    email = str(details.get("email") or "").strip()
+    if not name or not email:
+        raise EnrolmentError(_("Give your line manager's name and e-mail address."), code="manager")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise EnrolmentError(_("Give your line manager's e-mail address in full."), code="manager") from None
+    if email.lower() == (user.email or "").lower():
+        # Nobody approves their own time away from the ward.
+        raise EnrolmentError(_("Give your line manager's address, not your own."), code="manager")
+    return {"name": name, "email": email}
+
+
+def _approval_of(enrolment):
+    try:
+        return enrolment.manager_approval
+    except ManagerApproval.DoesNotExist:
+        return None
+
+
+def _name_manager(enrolment, occasion, course, details, now):
+    """Record whom the person named (and remember it on their profile); ask at once if they have a seat."""
+    ManagerApproval.objects.create(
+        enrolment=enrolment, manager_name=details["name"], manager_email=details["email"], nonce=secrets.token_hex(16)
+    )
+    user = enrolment.user
+    if (user.manager_name, user.manager_email) != (details["name"], details["email"]):
+        user.manager_name, user.manager_email = details["name"], details["email"]
+        get_user_model().objects.filter(pk=user.pk).update(
+            manager_name=user.manager_name, manager_email=user.manager_email
+        )
+    if enrolment.status == Status.AWAITING_MANAGER:
+        _hold_for_manager(enrolment, occasion, course, now)
+
+
+def _hold_for_manager(enrolment, occasion, course, now):
+    """The seat is held for the course's number of days (never past the start) and the manager is asked."""
+    approval = enrolment.manager_approval
+    approval.requested_at = now
+    approval.deadline = min(now + dt.timedelta(days=course.manager_days), occasion.start)
+    approval.requests_sent += 1
+    approval.reminded_at = None
+    approval.save(update_fields=["requested_at", "deadline", "requests_sent", "reminded_at"])
+    notifications.queue_manager_message(Kind.MANAGER_REQUEST, approval, enrolment)
+    return approval
+
+
 # --- Operations ---------------------------------------------------------------------------------------
 
 
@@ -271,13 +331,26 @@ def _invoice_error(errors):
     return error
 
 
-def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, email_verified=None, invoice=None):
-    """Enrol a person: confirmed, pending approval or waiting, decided under the occasion lock.
+def enrol(
+    user,
+    occasion_id,
+    answers=None,
+    *,
+    page=None,
+    course=None,
+    now=None,
+    email_verified=None,
+    invoice=None,
+    manager=None,
+):
+    """Enrol a person: confirmed, pending approval, awaiting the line manager or waiting, decided under the
+    occasion lock.
 
     `page` is the language version of the course the person enrolled through: its questions (in that
     language) are the ones answered. The rules come from the course itself; a caller that already has the
     occasion's course passes it as `course` (checked against the locked occasion) to save a query, and one that
-    has read whether the person's address is verified (verified_addresses) passes `email_verified`.
+    has read whether the person's address is verified (verified_addresses) passes `email_verified`. A course
+    that needs the line manager's approval takes `manager` ({"name", "email"}), remembered on the profile.
 
     `invoice` holds the invoice details (enrolment.invoicing.INVOICE_FIELDS) a course with a fee asks for; they
     and the fee are kept on the enrolment as they are now (a snapshot), and become the person's profile defaults.
@@ -293,6 +366,7 @@ def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, 
     _check_person(user, page, email_verified)
     cleaned = clean_answers(page, answers)
     invoice_details, invoice_errors = invoicing.clean_invoice_details(invoice) if invoice is not None else ({}, {})
+    manager_details = clean_manager(user, course, manager)
     try:
         with transaction.atomic():
             occasion, (taken, anyone_waiting, existing_id) = lock_with_seat_state(occasion_id, user)
@@ -309,6 +383,8 @@ def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, 
             has_seat = occasion.capacity is None or (taken < occasion.capacity and not anyone_waiting)
             if not has_seat:
                 status, kind = Status.WAITING, Kind.WAITLISTED
+            elif manager_details:
+                status, kind = Status.AWAITING_MANAGER, Kind.AWAITING_MANAGER
             elif course.requires_approval:
                 status, kind = Status.PENDING, Kind.PENDING
             else:
@@ -319,6 +395,8 @@ def enrol(user, occasion_id, answers=None, *, page=None, course=None, now=None, 
                 raise _invoice_error(invoice_errors or invoicing.clean_invoice_details({})[1])
             paid = {"fee": fee, "fee_vat": vat, **invoice_details} if fee is not None else {}
             enrolment = Enrolment.objects.create(user=user, occasion=occasion, status=status, answers=cleaned, **paid)
+            if manager_details:
+                _name_manager(enrolment, occasion, course, manager_details, now)
             _record(enrolment, kind, "create", user=user)
             if paid:
                 # The profile's defaults for next time: after commit, not under the seat lock.
@@ -355,7 +433,7 @@ def fill_free_seats(occasion, course=None, *, now=None, user=None):
     if occasion.is_cancelled or now >= occasion.start:
         return []
     course = course or course_of(occasion)
-    waiting = Enrolment.objects.filter(occasion=occasion).waiting_in_line()
+    waiting = Enrolment.objects.filter(occasion=occasion).waiting_in_line().select_related("user", "manager_approval")
     if occasion.capacity is not None:
         free = occasion.capacity - seats_taken(occasion)
         if free <= 0:
@@ -367,6 +445,10 @@ def fill_free_seats(occasion, course=None, *, now=None, user=None):
             expires = min(now + dt.timedelta(hours=course.offer_hours), occasion.start)
             _set_status(enrolment, Status.OFFERED, offer_expires_at=expires)
             _record(enrolment, Kind.OFFERED, "offer", user=user, expires=expires.isoformat())
+        elif course.requires_manager_approval and _approval_of(enrolment) is not None:
+            _set_status(enrolment, Status.AWAITING_MANAGER)
+            _hold_for_manager(enrolment, occasion, course, now)
+            _record(enrolment, Kind.AWAITING_MANAGER, "promote", user=user, promoted=True)
         else:
             status = Status.PENDING if course.requires_approval else Status.CONFIRMED
             _set_status(enrolment, status)
@@ -435,6 +517,13 @@ def accept_offer(enrolment_id, by, *, now=None):
             raise EnrolmentError(_("There is no open offer to accept."), code="no_offer", enrolment=enrolment)
         if enrolment.offer_expires_at and now >= enrolment.offer_expires_at:
             raise EnrolmentError(_("The offer has expired."), code="expired", enrolment=enrolment)
+        course = course_of(occasion)
+        if course.requires_manager_approval and _approval_of(enrolment) is not None:
+            # The seat is the person's; their line manager says whether they may take it.
+            _set_status(enrolment, Status.AWAITING_MANAGER, offer_expires_at=None)
+            _hold_for_manager(enrolment, occasion, course, now)
+            _record(enrolment, Kind.AWAITING_MANAGER, "accept_offer", user=by)
+            return enrolment
         _set_status(enrolment, Status.CONFIRMED, offer_expires_at=None)
         _record(enrolment, Kind.CONFIRMED, "accept_offer", user=by)
         return enrolment
@@ -605,7 +694,7 @@ def move(enrolment_id, target_occasion_id, by, message="", *, now=None):
             raise EnrolmentError(
                 _("People can only be moved to another occasion of the same course."), code="other_course"
             )
-        if enrolment.status not in (Status.PENDING, Status.CONFIRMED, Status.OFFERED, Status.WAITING):
+        if enrolment.status not in Enrolment.ACTIVE_STATUSES:
             raise EnrolmentError(
                 _("This enrolment is no longer active (%(status)s).") % {"status": enrolment.get_status_display()},
                 code="not_active",
@@ -641,8 +730,15 @@ def move(enrolment_id, target_occasion_id, by, message="", *, now=None):
 MESSAGE_AUDIENCES = {
     # who gets an organiser's message: the people with a seat (those already checked in too: a message on the
     # day is for the people in the room), or those and the waiting list
-    "participants": [Status.CONFIRMED, Status.ATTENDED, Status.PENDING, Status.OFFERED],
-    "everyone": [Status.CONFIRMED, Status.ATTENDED, Status.PENDING, Status.OFFERED, Status.WAITING],
+    "participants": [Status.CONFIRMED, Status.ATTENDED, Status.PENDING, Status.OFFERED, Status.AWAITING_MANAGER],
+    "everyone": [
+        Status.CONFIRMED,
+        Status.ATTENDED,
+        Status.PENDING,
+        Status.OFFERED,
+        Status.AWAITING_MANAGER,
+        Status.WAITING,
+    ],
 }
 
 
@@ -784,6 +880,7 @@ def enrolment_rules(course):
     """The rules of a course that decide what happens to people who enrol, as a comparable snapshot."""
     return {
         "requires_approval": course.requires_approval,
+        "requires_manager_approval": course.requires_manager_approval,
         "eligible_professions": {profession.pk for profession in course.eligible_professions.all()},
         "questions": [block.id for block in course.enrolment_questions],
         "waiting_list_mode": course.waiting_list_mode,
@@ -834,6 +931,29 @@ def rule_change_effects(course, before, after, now=None):
                 pending,
             )
             % {"count": pending}
+        )
+    awaiting_manager = counts.get(Status.AWAITING_MANAGER, 0)
+    if after.get("requires_manager_approval") and not before.get("requires_manager_approval"):
+        effects.append(
+            ngettext(
+                "New enrolments now need the line manager's approval; the %(count)s person already enrolled is "
+                "not asked for it.",
+                "New enrolments now need the line manager's approval; the %(count)s people already enrolled are "
+                "not asked for it.",
+                enrolled,
+            )
+            % {"count": enrolled}
+        )
+    if before.get("requires_manager_approval") and not after.get("requires_manager_approval") and awaiting_manager:
+        effects.append(
+            ngettext(
+                "New enrolments no longer need the line manager's approval; %(count)s enrolment still awaits its "
+                "manager's answer.",
+                "New enrolments no longer need the line manager's approval; %(count)s enrolments still await their "
+                "managers' answers.",
+                awaiting_manager,
+            )
+            % {"count": awaiting_manager}
         )
     if after["eligible_professions"] != before["eligible_professions"]:
         effects.append(

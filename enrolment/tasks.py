@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import evaluations, notifications, services
+from . import evaluations, manager, notifications, services
 
 
 @shared_task(
@@ -64,3 +64,9 @@ def queue_evaluation_invitations():
 @shared_task
 def queue_evaluation_reminders():
     return evaluations.queue_reminders()
+
+
+@shared_task
+def process_manager_approvals():
+    """Remind line managers halfway, then release the seats nobody answered for (enrolment/manager.py)."""
+    return {"reminded": manager.queue_reminders(), "expired": manager.expire_requests()}

@@ -54,6 +54,8 @@ def enrol(request, page, occasion):
     form = EnrolmentForm(
         request.POST if request.method == "POST" else None,
         course=page,
+        user=request.user,
+        asks_manager=occasion.course.requires_manager_approval,
         invoice_defaults=invoicing.profile_defaults(request.user) if fee is not None else None,
     )
     status = 200
@@ -67,6 +69,7 @@ def enrol(request, page, occasion):
                 course=occasion.course,
                 email_verified=getattr(occasion, "email_verified", None),
                 invoice=form.invoice_details(),
+                manager=form.manager(),
             )
         except services.EnrolmentError as error:
             if error.code == "already_enrolled" and error.enrolment:

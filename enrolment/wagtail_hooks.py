@@ -37,6 +37,22 @@ def register_enrolment_actions(actions):
     actions.register_action("enrolment.move", _("Move to another occasion"), _("Moved to another occasion"))
     actions.register_action("enrolment.export", _("Export participants"), _("Exported participant data"))
     actions.register_action("occasion.message", _("Message participants"), _("Message sent to the participants"))
+    # The line manager's approval (enrolment/manager.py)
+    actions.register_action("enrolment.manager_approve", _("Line manager approves"), _("Approved by the line manager"))
+    actions.register_action("enrolment.manager_decline", _("Line manager declines"), _("Declined by the line manager"))
+    actions.register_action(
+        "enrolment.manager_expire", _("Line manager's time runs out"), _("Line manager did not answer in time")
+    )
+    actions.register_action(
+        "enrolment.manager_override",
+        _("Approve for the line manager"),
+        _("Approved by an organiser on the line manager's behalf"),
+    )
+    actions.register_action(
+        "enrolment.manager_resend",
+        _("Send the line manager the request again"),
+        _("Request sent to the line manager again"),
+    )
 
 
 class OrganiserViewSetGroup(ModelViewSetGroup):

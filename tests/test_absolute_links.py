@@ -20,7 +20,7 @@ from courses.factories import OccasionFactory, create_course, translate_course
 from courses.models import CoursePage, Occasion
 from enrolment import certificates, notifications
 from enrolment.factories import EnrolmentFactory
-from enrolment.models import Enrolment, EnrolmentEvent, OutboxMessage
+from enrolment.models import Enrolment, EnrolmentEvent, ManagerApproval, OutboxMessage
 from tests.conftest import built_once_for_the_module
 from tests.enrolment.conftest import make_participant
 
@@ -67,6 +67,18 @@ def enrolment(course):
 
 
 def _message(kind, enrolment, language):
+    if kind.startswith(("manager_", "awaiting_manager")):
+        # The line manager's messages and the person's about them read the approval.
+        ManagerApproval.objects.get_or_create(
+            enrolment=enrolment,
+            defaults={
+                "manager_name": "Maria Chef",
+                "manager_email": "chef@example.se",
+                "nonce": "n",
+                "requested_at": timezone.now(),
+                "deadline": timezone.now() + dt.timedelta(days=3),
+            },
+        )
     event = EnrolmentEvent.objects.create(
         enrolment=enrolment, occasion=enrolment.occasion, kind=EnrolmentEvent.Kind.CONFIRMED
     )

@@ -298,3 +298,18 @@ def test_following_a_view_never_fails(client, course, data):
 def test_alert_links_never_fail(client, course, token):
     for action in ("confirm", "unsubscribe"):
         assert get(client, f"/sv/alerts/{action}/{token}/").status_code == 404
+
+
+@FUZZ
+@given(
+    token=st.one_of(st.text(min_size=1, max_size=300), st.sampled_from(TRICKY[1:])),
+    answer=st.text(max_size=20),
+    language=st.sampled_from(["sv", "en"]),
+)
+def test_the_line_managers_link_never_fails(client, course, token, answer, language):
+    """enrolment/manager_views.py: any token, any answer, GET or POST: a clear refusal, never a server error."""
+    url = f"/{language}/line-manager/{quote(token, safe='')}/"
+    assert get(client, f"{url}?{urlencode({'answer': answer})}").status_code in (400, 404, 410)
+    with transaction.atomic():
+        response = client.post(url, {"answer": answer, "message": token})
+    assert response.status_code in (400, 404, 410)

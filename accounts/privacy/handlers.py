@@ -32,6 +32,8 @@ class ProfileHandler(Handler):
             "invoice_organisation": user.invoice_organisation,
             "cost_centre": user.cost_centre,
             "invoice_reference": user.invoice_reference,
+            "manager_name": user.manager_name,
+            "manager_email": user.manager_email,
             "privacy_notice_version": user.privacy_notice_version,
             "privacy_accepted_at": iso(user.privacy_accepted_at),
             "date_joined": iso(user.date_joined),
@@ -46,6 +48,7 @@ class ProfileHandler(Handler):
         user.profession = ""
         user.workplace = user.region = user.privacy_notice_version = ""
         user.invoice_organisation = user.cost_centre = user.invoice_reference = ""
+        user.manager_name = user.manager_email = ""
         user.privacy_accepted_at = None
         user.preferred_language = settings.LANGUAGE_CODE
         user.last_login = None

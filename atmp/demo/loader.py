@@ -10,6 +10,7 @@ week plan the same dates; a course that already has occasions from an earlier we
 
 import datetime as dt
 import random
+import secrets
 import uuid
 from collections import Counter
 from decimal import Decimal
@@ -56,7 +57,7 @@ from courses.models import (
 )
 from enrolment import evaluations, notifications
 from enrolment.factories import EnrolmentFactory
-from enrolment.models import Enrolment, EvaluationInvitation, EvaluationResponse, OutboxMessage
+from enrolment.models import Enrolment, EvaluationInvitation, EvaluationResponse, ManagerApproval, OutboxMessage
 
 SEED = 2026
 PAST_DAYS, FUTURE_DAYS = 85, 360  # occasions start between ~3 months ago and ~12 months ahead
@@ -309,6 +310,7 @@ class DemoSite:
         untouched = (
             not page.enrolment_questions
             and not page.requires_approval
+            and not page.requires_manager_approval
             and page.waiting_list_mode == WaitingListMode.AUTOMATIC
             and page.organiser_notices == OrganiserNotices.NONE
             and not page.evaluation_url
@@ -324,6 +326,8 @@ class DemoSite:
                 continue
             version = version.specific
             version.requires_approval = rules.get("requires_approval", False)
+            version.requires_manager_approval = rules.get("requires_manager_approval", False)
+            version.manager_days = rules.get("manager_days", version.manager_days)
             version.eligible_professions = [self.audiences[slug] for slug in rules.get("eligible_professions", [])]
             version.waiting_list_mode = rules.get("waiting_list_mode", WaitingListMode.AUTOMATIC)
             version.offer_hours = rules.get("offer_hours", version.offer_hours)
@@ -546,6 +550,41 @@ class DemoSite:
             enrolment.created_at = moment
         Enrolment.objects.bulk_update(new, ["created_at"], batch_size=500)
 
+    def hold_for_line_managers(self):
+        """On a course that needs the line manager's approval, the newest seats of its next occasion await the
+        manager (the request counted as sent a day ago), so organisers see who awaits whom and can resend or
+        approve on the manager's behalf. Once: an occasion with approvals already is left alone."""
+        for course in self.courses:
+            if not CoursePage.objects.filter(pk=course.pk, requires_manager_approval=True).exists():
+                continue
+            occasion = (
+                Occasion.objects.filter(course=course, start__gt=self.now + dt.timedelta(days=7))
+                .scheduled()
+                .order_by("start")
+                .first()
+            )
+            if occasion is None or ManagerApproval.objects.filter(enrolment__occasion=occasion).exists():
+                continue
+            newest = Enrolment.objects.filter(occasion=occasion, status=Status.CONFIRMED).order_by("-created_at")[:2]
+            for enrolment in newest:
+                user = enrolment.user
+                if not user.manager_email:
+                    user.manager_name = "Birgitta Chefsdotter"
+                    user.manager_email = f"chef.{user.email.split('@')[0]}@region.example"
+                    user.save(update_fields=["manager_name", "manager_email"])
+                requested = self.now - dt.timedelta(days=1)
+                ManagerApproval.objects.create(
+                    enrolment=enrolment,
+                    manager_name=user.manager_name,
+                    manager_email=user.manager_email,
+                    nonce=secrets.token_hex(16),
+                    requested_at=requested,
+                    deadline=min(requested + dt.timedelta(days=course.manager_days), occasion.start),
+                    requests_sent=1,
+                )
+                enrolment.status = Status.AWAITING_MANAGER
+                enrolment.save(update_fields=["status"])
+
     def settle_past_mail(self):
         """The demo's enrolments were made in the past, so reminders, thank-you mails and digests fall due at
         once. Record those as already sent: the first start of the worker then sends none, and a newcomer's
@@ -709,6 +748,7 @@ STEPS = [
     DemoSite.load_courses,
     DemoSite.load_enrolments,
     DemoSite.load_evaluations,
+    DemoSite.hold_for_line_managers,
     load_library,
     DemoSite.load_pages,
     DemoSite.settle_past_mail,

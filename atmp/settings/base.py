@@ -345,6 +345,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("NOTIFICATION_SWEEP_INTERVAL_SECONDS", "60")),
     },
     "expire-offers": {"task": "enrolment.tasks.expire_offers", "schedule": 60.0},
+    "manager-approvals": {"task": "enrolment.tasks.process_manager_approvals", "schedule": 300.0},
     "queue-reminders": {"task": "enrolment.tasks.queue_reminders", "schedule": 300.0},
     "queue-follow-ups": {"task": "enrolment.tasks.queue_follow_ups", "schedule": 3600.0},
     "queue-organiser-digests": {"task": "enrolment.tasks.queue_organiser_digests", "schedule": 900.0},

@@ -37,6 +37,7 @@ STANDING_STATUSES = [
     Status.OFFERED,
     Status.ATTENDED,
     Status.NO_SHOW,
+    Status.AWAITING_MANAGER,
 ]
 
 

@@ -22,7 +22,7 @@ from wagtail.log_actions import registry as log_registry
 from courses import formatting
 from courses.models import Occasion
 
-from .. import access, invoicing, services
+from .. import access, invoicing, manager, services
 from ..models import Enrolment
 from . import exports
 from .filters import ParticipantFilterSet
@@ -38,7 +38,39 @@ ENROLMENT_ACTIONS = {
     "promote": (_("Give a seat"), [Status.WAITING, Status.OFFERED], False),
     "move": (_("Move to another occasion"), Enrolment.ACTIVE_STATUSES, True),
     "cancel": (_("Cancel enrolment"), Enrolment.ACTIVE_STATUSES, False),
+    # The line manager's approval (enrolment/manager.py)
+    "manager_resend": (_("Send the line manager the request again"), [Status.AWAITING_MANAGER], False),
+    "manager_approve": (_("Approve for the line manager"), [Status.AWAITING_MANAGER], False),
 }
+# Actions served by enrolment.manager instead of enrolment.services.
+MANAGER_ACTIONS = {"manager_resend": manager.resend_request, "manager_approve": manager.approve_for_manager}
+
+
+def awaiting_whom(enrolment):
+    """Whom an enrolment awaits: {"name", "email", "deadline"} of the line manager, or None."""
+    if enrolment.status != Status.AWAITING_MANAGER:
+        return None
+    approval = getattr(enrolment, "manager_approval", None)
+    if approval is None:
+        return None
+    deadline = formatting.format_datetime(approval.deadline) if approval.deadline else "–"
+    return {"name": approval.manager_name, "email": approval.manager_email, "deadline": deadline}
+
+
+def awaiting_whom_text(enrolment):
+    """The same in one line, for the participant's own page."""
+    whom = awaiting_whom(enrolment)
+    return _("%(name)s <%(email)s>, by %(deadline)s") % whom if whom else ""
+
+
+class StatusColumn(Column):
+    """The status, and under "awaiting the line manager" whom it awaits (name, address, deadline): who is
+    awaiting whom, without another column."""
+
+    cell_template_name = "enrolment/admin/status_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        return {**super().get_cell_context_data(instance, parent_context), "whom": awaiting_whom(instance)}
 
 
 def participants_for(user):
@@ -47,7 +79,7 @@ def participants_for(user):
     return (
         enrolments.with_waiting_numbers()
         .annotate(course_title=F("occasion__course__title"))
-        .select_related("user", "occasion", "occasion__course")
+        .select_related("user", "occasion", "occasion__course", "manager_approval")
     )
 
 
@@ -145,6 +177,11 @@ class ParticipantInspectView(InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(participants_for(self.request.user), pk=unquote(str(self.pk)))
 
+    def get_field_label(self, field_name, field):
+        if field_name == "manager_approval":
+            return _("Awaiting line manager")
+        return super().get_field_label(field_name, field)
+
     def get_field_display_value(self, field_name, field):
         enrolment = self.object
         if field_name == "user":
@@ -153,6 +190,8 @@ class ParticipantInspectView(InspectView):
             return exports.answers_text(enrolment.answers) or "–"
         if field_name == "fee":
             return invoicing.enrolment_fee_text(enrolment)
+        if field_name == "manager_approval":
+            return awaiting_whom_text(enrolment) or "–"
         if field_name in {"created_at", "updated_at"}:
             # Wagtail prints the stored UTC time; organisers read Stockholm's, as everywhere else.
             value = getattr(enrolment, field_name)
@@ -189,7 +228,7 @@ class ParticipantViewSet(OnlyTheseViews, ModelViewSet):
         "user",
         Column("email", label=_("E-mail"), accessor="user.email"),
         "occasion",
-        "status",
+        StatusColumn("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
         Column("waiting_number", label=_("Waiting-list position"), accessor="waiting_number"),
         "created_at",
     ]
@@ -197,7 +236,16 @@ class ParticipantViewSet(OnlyTheseViews, ModelViewSet):
     search_fields = ["user__email", "user__first_name", "user__last_name", "user__workplace"]
     search_backend_name = None  # enrolments are not in the search index: the database searches
     inspect_view_enabled = True
-    inspect_view_fields = ["user", "occasion", "status", "answers", "message", "created_at", "updated_at"]
+    inspect_view_fields = [
+        "user",
+        "occasion",
+        "status",
+        "manager_approval",
+        "answers",
+        "message",
+        "created_at",
+        "updated_at",
+    ]
     # A course with a fee: what the person enrolled for and who is invoiced (enrolment/invoicing.py).
     inspect_view_fields += ["fee", "invoice_organisation", "cost_centre", "invoice_reference", "fee_stands"]
     index_view_class = ParticipantIndexView
@@ -263,6 +311,8 @@ class ParticipantViewSet(OnlyTheseViews, ModelViewSet):
                     if not target.isdigit() or int(target) not in {occasion.pk for occasion in targets}:
                         raise services.EnrolmentError(_("Choose one of the listed occasions."), code="target")
                     services.move(enrolment.pk, int(target), request.user, message)
+                elif action in MANAGER_ACTIONS:
+                    MANAGER_ACTIONS[action](enrolment.pk, request.user, message)
                 else:
                     getattr(services, action)(enrolment.pk, request.user, message)
             except services.EnrolmentError as error:

@@ -102,6 +102,11 @@ def test_the_demo_shows_every_enrolment_rule(demo, site):
     assert courses.filter(waiting_list_mode="offer").exists()
     assert courses.exclude(organiser_notices="none").exists()
     assert courses.exclude(evaluation_url="").exists()
+    # A course that needs the line manager's approval, with people awaiting their manager's answer.
+    manager_course = courses.get(requires_manager_approval=True)
+    awaiting = Enrolment.objects.filter(occasion__course=manager_course, status=Enrolment.Status.AWAITING_MANAGER)
+    assert awaiting.exists()
+    assert all(enrolment.manager_approval.manager_email for enrolment in awaiting)
     kinds = {block.value["kind"] for course in courses for block in course.enrolment_questions}
     assert kinds == {"text", "long_text", "choice", "multiple_choice", "yes_no"}
     # Skåne's owner finds an approval course with questions and people waiting for a decision.

@@ -17,7 +17,7 @@ from courses.centres import centre_team, network_admins
 from courses.factories import CentreFactory, OccasionFactory, create_course
 from courses.models import CentreTeam
 from enrolment import services
-from enrolment.models import Enrolment
+from enrolment.models import Enrolment, ManagerApproval, OutboxMessage
 from tests.conftest import built_once_for_the_module
 
 from .conftest import make_participant
@@ -54,6 +54,9 @@ PAGES = [
     ("/admin/enrolments/inspect/{enrolment}/", MANAGERS, MANAGERS),
     ("/admin/enrolments/{enrolment}/cancel/", MANAGERS, MANAGERS),
     ("/admin/enrolments/{enrolment}/move/", MANAGERS, MANAGERS),
+    # The line manager's approval: resend and approve on the manager's behalf, for the one awaiting the manager.
+    ("/admin/enrolments/{awaiting}/manager_resend/", MANAGERS, MANAGERS),
+    ("/admin/enrolments/{awaiting}/manager_approve/", MANAGERS, MANAGERS),
     ("/admin/occasions/{occasion}/sign-in-sheet/", MANAGERS, MANAGERS),
     # The invoice basis: one occasion's, and a period's (other centres' owners get their own, without Skåne's).
     ("/admin/occasions/{occasion}/invoice-basis/?export=csv", MANAGERS, MANAGERS),
@@ -90,6 +93,20 @@ ACTIONS = [
         lambda e, o: Enrolment.objects.filter(occasion__start__lte=timezone.now(), status="attended").exists(),
     ),
     ("/admin/enrolments/{enrolment}/cancel/", {}, MANAGERS, lambda e, o: e.status == Enrolment.Status.CANCELLED),
+    (
+        "/admin/enrolments/{awaiting}/manager_approve/",
+        {},
+        MANAGERS,
+        lambda e, o: Enrolment.objects.filter(
+            status=Enrolment.Status.CONFIRMED, manager_approval__isnull=False
+        ).exists(),
+    ),
+    (
+        "/admin/enrolments/{awaiting}/manager_resend/",
+        {},
+        MANAGERS,
+        lambda e, o: OutboxMessage.objects.filter(kind="manager_request").count() > 1,
+    ),
     ("/admin/occasions/{occasion}/capacity/", {"capacity": "9"}, MANAGERS, lambda e, o: o.capacity == 9),
     (
         "/admin/occasions/{occasion}/message/",
@@ -123,6 +140,13 @@ def build_world():
         course=occasion.course, capacity=5, start=now - dt.timedelta(hours=1), end=now + dt.timedelta(hours=5)
     )
     today_enrolment = Enrolment.objects.create(user=person, occasion=today, status=Enrolment.Status.CONFIRMED)
+    # The same person in a course that needs the line manager's approval, awaiting the manager.
+    manager_course = create_course(title="Genterapi med chefens godkännande", centres=[skane])
+    manager_course.requires_manager_approval = True
+    manager_course.save()
+    awaiting = services.enrol(
+        person, OccasionFactory(course=manager_course, capacity=5).pk, manager={"name": "Chef", "email": "c@ex.se"}
+    )
 
     def in_team(centre, role):
         user = UserFactory(is_staff=True)
@@ -152,6 +176,7 @@ def build_world():
             "today": today.pk,
             "today_enrolment": today_enrolment.pk,
             "day": timezone.localdate(occasion.start).isoformat(),
+            "awaiting": awaiting.pk,
         },
     }
 
@@ -218,6 +243,9 @@ def test_actions_are_carried_out_only_for_the_right_roles(client, world, role):
         )
         occasion.__class__.objects.filter(pk=occasion.pk).update(capacity=5)
         occasion.outbox_messages.filter(kind="organiser_message").delete()
+        Enrolment.objects.filter(pk=world["ids"]["awaiting"]).update(status=Enrolment.Status.AWAITING_MANAGER)
+        ManagerApproval.objects.update(decision="", by_organiser=False)
+        OutboxMessage.objects.filter(kind="manager_request").exclude(key__endswith=":1").delete()
 
         url = template.format(**world["ids"])
         response = client.post(url, data)

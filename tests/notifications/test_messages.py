@@ -20,7 +20,7 @@ from courses.factories import OccasionFactory
 from courses.models import CoursePage, Occasion
 from enrolment import notifications, services
 from enrolment.factories import EnrolmentFactory
-from enrolment.models import Enrolment, EnrolmentEvent, OutboxMessage
+from enrolment.models import Enrolment, EnrolmentEvent, ManagerApproval, OutboxMessage
 from enrolment.tasks import send_outbox_message
 
 from .conftest import EN_TITLE, STOCKHOLM, SV_TITLE, html_of, invitation, only_event, stockholm
@@ -421,6 +421,11 @@ SWEDISH_SUBJECT_STARTS = {
     Kind.ORGANISER_MESSAGE: "Kursen är fullbokad.",  # the organiser's own subject, as written
     Kind.EVALUATION: "Vad tyckte du om",
     Kind.EVALUATION_REMINDER: "Påminnelse: vad tyckte du om",
+    Kind.AWAITING_MANAGER: "Väntar på din chef",
+    Kind.MANAGER_DECLINED: "Inte godkänd av din chef",
+    Kind.MANAGER_EXPIRED: "Inget svar från din chef",
+    Kind.MANAGER_REQUEST: "Godkännande begärs",
+    Kind.MANAGER_REMINDER: "Påminnelse",
 }
 ENROLMENT_STATUS = {
     Kind.PENDING: Enrolment.Status.PENDING,
@@ -433,7 +438,13 @@ ENROLMENT_STATUS = {
     Kind.FOLLOW_UP: Enrolment.Status.ATTENDED,
     Kind.EVALUATION: Enrolment.Status.ATTENDED,
     Kind.EVALUATION_REMINDER: Enrolment.Status.ATTENDED,
+    Kind.AWAITING_MANAGER: Enrolment.Status.AWAITING_MANAGER,
+    Kind.MANAGER_REQUEST: Enrolment.Status.AWAITING_MANAGER,
+    Kind.MANAGER_REMINDER: Enrolment.Status.AWAITING_MANAGER,
+    Kind.MANAGER_DECLINED: Enrolment.Status.MANAGER_DECLINED,
+    Kind.MANAGER_EXPIRED: Enrolment.Status.MANAGER_EXPIRED,
 }
+MANAGER_KINDS = {kind for kind in ENROLMENT_STATUS if kind.value.startswith(("manager", "awaiting_manager"))}
 
 
 ORGANISER_MESSAGE = "Kursen är fullbokad."  # what people write is shown as written, in any language
@@ -464,6 +475,17 @@ def render_both(kind, occasion, user):
         message=ORGANISER_MESSAGE if kind in (Kind.REJECTED, Kind.CANCELLED) else "",
     )
     event = EnrolmentEvent.objects.create(kind=kind, occasion=occasion, enrolment=enrolment, data={"reason": REASON})
+    if kind in MANAGER_KINDS:
+        now = timezone.now()
+        ManagerApproval.objects.create(
+            enrolment=enrolment,
+            manager_name="Anna",
+            manager_email="chef@example.se",
+            nonce="n",
+            requested_at=now,
+            deadline=now + dt.timedelta(days=4),
+            message=ORGANISER_MESSAGE if kind == Kind.MANAGER_DECLINED else "",
+        )
     rendered = {}
     for language in ("sv", "en"):
         message = OutboxMessage.objects.create(

@@ -207,8 +207,21 @@ def test_a_second_run_changes_nothing_and_counts_remain(ended, answers):
         after_first = state()
         second = privacy.anonymise_expired()
 
-    assert first == {"accounts": 2, "enrolments": 1, "free_text_answers": 1, "invoice_details": 0}
-    assert second == {"accounts": 0, "enrolments": 0, "free_text_answers": 0, "invoice_details": 0}
+    nothing_of_managers = {"line_manager_approvals": 0, "line_manager_messages": 0}
+    assert first == {
+        "accounts": 2,
+        "enrolments": 1,
+        "free_text_answers": 1,
+        "invoice_details": 0,
+        **nothing_of_managers,
+    }
+    assert second == {
+        "accounts": 0,
+        "enrolments": 0,
+        "free_text_answers": 0,
+        "invoice_details": 0,
+        **nothing_of_managers,
+    }
     assert state() == after_first
     assert counts() == before
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enrolment', '0013_cpd_transcript'),
+        ('enrolment', '0014_evaluations'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0014_audience_professions'),
+        ('courses', '0015_evaluations'),
     ]
 
     operations = [
