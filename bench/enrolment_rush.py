@@ -205,7 +205,8 @@ def sql_ceiling(database_url, occasion_id, user_ids, seats, seat_statuses, concu
                     ).fetchone()
                     conn.execute(
                         "INSERT INTO enrolment_enrolment (occasion_id, user_id, status, answers, message, created_at,"
-                        " updated_at) VALUES (%s, %s, %s, '{}', '', now(), now())",
+                        " updated_at, fee_vat, invoice_organisation, cost_centre, invoice_reference, fee_stands)"
+                        " VALUES (%s, %s, %s, '{}', '', now(), now(), '', '', '', '', false)",
                         [occasion_id, user_ids[index], "confirmed" if taken < seats else "waiting"],
                     )
                 samples.append((started, time.perf_counter() - started, 200))
