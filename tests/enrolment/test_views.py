@@ -525,6 +525,7 @@ def test_my_courses_shows_the_calendar_address(logged_in, participant):
 # --- Cost of an enrolment (the rush's hot path; bench/enrolment_rush.py measures its speed) ---------------
 
 
+@pytest.mark.postgres  # the lock and the seat state share a round trip only there (services.lock_with_seat_state)
 def test_an_enrolment_costs_few_queries_and_fewer_under_the_seat_lock(client, participant_factory, course):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
