@@ -15,7 +15,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.models import Locale
@@ -26,6 +25,7 @@ from courses.models import titles_in_language
 
 from .. import access, evaluations
 from .exports import neutralise
+from .permissions import OrganisersMenuItem
 from .reports import percent, percent_text
 
 BAR_MAX = 240  # px of the longest bar
@@ -296,13 +296,8 @@ def xlsx_response(workbook, name):
 # --- Wiring ----------------------------------------------------------------------------------------------
 
 
-class EvaluationsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return access.may_handle_any(request.user)
-
-
 def menu_item():
-    return EvaluationsMenuItem(
+    return OrganisersMenuItem(
         gettext_lazy("Evaluations"), reverse("evaluations:index"), name="evaluations", icon_name="form", order=110
     )
 

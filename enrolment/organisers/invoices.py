@@ -15,13 +15,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from .. import access, invoicing, services
 from ..models import Enrolment
 from . import exports, figures
+from .permissions import OrganisersMenuItem
 from .reports import CentreChoices
 
 FORMATS = [("xlsx", _("Excel (.xlsx)")), ("csv", _("CSV (UTF-8, opens in Excel)"))]
@@ -137,13 +137,8 @@ class InvoiceBasisView(WagtailAdminTemplateMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "form": self.form}
 
 
-class InvoiceBasisMenuItem(MenuItem):
-    def is_shown(self, request):
-        return access.may_handle_any(request.user)
-
-
 def menu_item():
-    return InvoiceBasisMenuItem(
+    return OrganisersMenuItem(
         _("Invoice basis"), reverse("invoice_basis:index"), name="invoice-basis", icon_name="download", order=110
     )
 

@@ -4,6 +4,7 @@ from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -11,6 +12,14 @@ from courses.models import Occasion
 
 from .. import access
 from ..models import Enrolment
+
+
+class OrganisersMenuItem(MenuItem):
+    """A menu item for the organisers' screens (reports, evaluations, invoice basis): shown to anyone who handles
+    some occasion; each screen narrows what it lists to that person's centres (enrolment.access)."""
+
+    def is_shown(self, request):
+        return access.may_handle_any(request.user)
 
 
 class CentreScopedPolicy(BasePermissionPolicy):

@@ -12,7 +12,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
@@ -23,6 +22,7 @@ from courses.models import Centre, localized
 
 from .. import access
 from . import figures
+from .permissions import OrganisersMenuItem
 
 PANEL_ROWS = 10  # occasions listed on the dashboard; the report has the rest
 CHART_HEIGHT = 120  # px of the tallest column in the monthly chart
@@ -222,13 +222,8 @@ class UpcomingOccasionsPanel(Component):
         }
 
 
-class ReportsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return access.may_handle_any(request.user)
-
-
 def menu_item():
-    return ReportsMenuItem(
+    return OrganisersMenuItem(
         _("Reports"), reverse("centre_reports:index"), name="centre-reports", icon_name="table", order=100
     )
 
