@@ -4,9 +4,11 @@ that read e-mails and their calendar invitations the way a mail client would."""
 import datetime as dt
 
 import pytest
+import redis
 from django.utils import timezone
 from icalendar import Calendar
 
+from atmp.celery import app as celery_app
 from courses.factories import OccasionFactory, create_course, translate_course
 from courses.models import CoursePage
 from tests.enrolment.conftest import make_participant
@@ -70,3 +72,22 @@ def only_event(calendar):
     events = calendar.walk("VEVENT")
     assert len(events) == 1
     return events[0]
+
+
+@pytest.fixture
+def broker(transactional_db):
+    """This process publishes to the tests' Redis database (a client on it); a test that needs consumers starts them."""
+    from . import test_pipeline as pipeline  # here: test_pipeline imports this conftest
+
+    url = pipeline.broker_url()
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    overrides = {"broker_url": url, "task_always_eager": False}
+    saved = {key: celery_app.conf[key] for key in overrides}
+    celery_app.conf.update(overrides)
+    pipeline.use_broker(url)
+    yield client
+    celery_app.conf.update(saved)
+    pipeline.use_broker(saved["broker_url"])
+    client.flushdb()
+    client.close()

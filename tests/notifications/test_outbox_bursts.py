@@ -2,34 +2,17 @@
 goes out exactly once (enrolment.notifications, "One task for a burst")."""
 
 import pytest
-import redis
 from django.core import mail
 
-from atmp.celery import app as celery_app
 from enrolment import notifications, services
 from enrolment.models import OutboxMessage
-
-from . import test_pipeline as pipeline
 
 QUEUE = "celery"
 
 
-@pytest.fixture
-def broker(transactional_db, settings):
-    """This process publishes to the tests' Redis database; nothing consumes from it."""
+@pytest.fixture(autouse=True)
+def production_batches(settings):
     settings.NOTIFICATION_SEND_BATCH = 20  # as in production
-    url = pipeline.broker_url()
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    overrides = {"broker_url": url, "task_always_eager": False}
-    saved = {key: celery_app.conf[key] for key in overrides}
-    celery_app.conf.update(overrides)
-    pipeline.use_broker(url)
-    yield client
-    celery_app.conf.update(saved)
-    pipeline.use_broker(saved["broker_url"])
-    client.flushdb()
-    client.close()
 
 
 @pytest.mark.redis

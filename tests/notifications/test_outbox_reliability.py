@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 from aiosmtpd.controller import Controller
 from django.db import connection
 
@@ -120,23 +119,6 @@ def rows():
 # --- 1. A worker killed between the server's reply and the commit ----------------------------------------------
 
 
-@pytest.fixture
-def broker(transactional_db, settings):
-    """This process publishes to the tests' Redis database; the worker processes consume from it."""
-    url = pipeline.broker_url()
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    overrides = {"broker_url": url, "task_always_eager": False}
-    saved = {key: celery_app.conf[key] for key in overrides}
-    celery_app.conf.update(overrides)
-    pipeline.use_broker(url)
-    yield url
-    celery_app.conf.update(saved)
-    pipeline.use_broker(saved["broker_url"])
-    client.flushdb()
-    client.close()
-
-
 class WorkerProcess:
     """`celery -A atmp worker` (solo pool: the task runs in this process) with production settings, on the test
     database, the tests' broker and the relay; in a session of its own so it can be killed as a group."""
@@ -204,7 +186,7 @@ def test_a_worker_killed_after_the_server_accepted_the_message_leaves_one_messag
     smtp.start()
     anna = person("sv")
 
-    with WorkerProcess(broker, smtp, "first") as first:
+    with WorkerProcess(pipeline.broker_url(), smtp, "first") as first:
         smtp.kill_on_accept = first.process
         enrolment = services.enrol(anna, occasion.pk)  # commits; the first worker sends, the server kills it
         wait_for(lambda: first.process.poll() is not None, timeout=60, what="the worker to be killed")
@@ -218,7 +200,7 @@ def test_a_worker_killed_after_the_server_accepted_the_message_leaves_one_messag
     assert message.attempt_started_at is not None  # but it shows an attempt was under way
 
     settings.NOTIFICATION_ATTEMPT_TIMEOUT_SECONDS = 0  # time enough has passed for the attempt to finish
-    with WorkerProcess(broker, smtp, "second"):
+    with WorkerProcess(pipeline.broker_url(), smtp, "second"):
         assert notifications.sweep() == 1
         message = pipeline.row_when(message.pk, lambda m: m.status == Status.SENT)
 
