@@ -7,6 +7,8 @@ publish may rename or move it), and hand Wagtail the route, which it then serves
 included). Anything unexpected falls back to Wagtail's own routing.
 """
 
+import hashlib
+
 from django.apps import apps
 from django.core.cache import cache
 from django.http import Http404
@@ -25,7 +27,9 @@ def invalidate(**kwargs):
 
 def _key(request):
     generation = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
-    return f"page-route:{generation}:{request.get_host()}:{request.path_info}"
+    # Hashed: a path is whatever a visitor typed (spaces, control characters, any length).
+    digest = hashlib.blake2b(f"{request.get_host()}:{request.path_info}".encode(), digest_size=16).hexdigest()
+    return f"page-route:{generation}:{digest}"
 
 
 def _components(request):

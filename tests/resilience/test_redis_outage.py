@@ -142,7 +142,10 @@ def test_with_redis_stopped_the_site_serves_logs_in_enrols_and_mails_once_when_i
             def all_sent():
                 return not OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT).exists()
 
-            wait_until(all_sent, 45, "the outbox sweep to send what waited", interval=0.5)
+            try:
+                wait_until(all_sent, 45, "the outbox sweep to send what waited", interval=0.5)
+            except AssertionError as error:
+                raise AssertionError(f"{error}\n--- the worker's log ---\n{worker.log()[-6000:]}") from None
             drained = time.monotonic() - returned
             time.sleep(4)  # two more sweeps: nothing is sent twice
             keys = set(OutboxMessage.objects.values_list("key", flat=True))
@@ -157,9 +160,13 @@ def test_with_redis_stopped_the_site_serves_logs_in_enrols_and_mails_once_when_i
 
             # Redis is back: Anna is still logged in, and the page cache works again.
             assert anna_visits.get("/sv/my-courses/").status_code == 200
-            # (Each worker first deletes the keys its writes missed during the outage: the first pages may miss.)
-            cached = [anonymous.get(course_url).headers.get("X-Page-Cache") for _ in range(4)]
-            assert cached[-1] == "hit", cached
+            # Each worker first deletes the keys its writes missed during the outage, when it next talks to Redis:
+            # that costs each worker at most one miss, whenever it gets its first request. So: three hits in a row.
+            cached = []
+            while cached[-3:] != ["hit"] * 3 and len(cached) < 20:
+                cached.append(anonymous.get(course_url).headers.get("X-Page-Cache"))
+            assert cached[-3:] == ["hit"] * 3, cached
+            assert cached.count("miss") <= 3, cached  # the first store, then one per worker's replay at most
             assert "Cache available again" in web.log_tail(lines=100_000)
     finally:
         worker.stop()
