@@ -889,6 +889,7 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         return [
             {
                 "id": occasion.pk,
+                "fee": self._fee_api(occasion),
                 "start": occasion.start.isoformat(),
                 "end": occasion.end.isoformat(),
                 "mode": occasion.mode,
@@ -902,6 +903,13 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
             }
             for occasion in self.upcoming_occasions
         ]
+
+    def _fee_api(self, occasion):
+        """What an occasion costs, for the intranets: null when free, else the amount in SEK and the VAT status."""
+        amount, vat = effective_fee(occasion, self)
+        if amount is None:
+            return None
+        return {"amount": f"{amount:.2f}", "currency": "SEK", "vat": vat}
 
     # Routes --------------------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 """The read-only JSON API the regions' intranets use to list courses."""
 
+from decimal import Decimal
+
 import pytest
 
 from courses.factories import OccasionFactory, TopicFactory, create_course, translate_course, translate_snippet
@@ -40,6 +42,24 @@ def test_api_gives_the_upcoming_occasions_of_the_swedish_page(client, english_co
     assert occasion["seats_left"] == 12
     assert occasion["availability"] == "open"
     assert occasion["url"].endswith(f"{english_course.url}occasions/{occasion['id']}/")
+    assert occasion["fee"] is None  # free of charge
+
+
+def test_api_gives_each_occasions_fee_with_its_vat_status(client):
+    course = create_course(title="GMP för ATMP", fee=Decimal("4500"), fee_vat="exempt")
+    whole_day = OccasionFactory(course=course)
+    evening = OccasionFactory(course=course, fee=Decimal("1200.50"))
+    free = OccasionFactory(course=course, fee=Decimal("0"))
+    translate_course(course, "en", title="GMP for ATMPs")  # the translation carries the fee, as a sync does
+
+    [item] = client.get(COURSES_EN).json()["items"]
+
+    fees = {occasion["id"]: occasion["fee"] for occasion in item["upcoming_occasions_api"]}
+    assert fees == {
+        whole_day.pk: {"amount": "4500.00", "currency": "SEK", "vat": "exempt"},
+        evening.pk: {"amount": "1200.50", "currency": "SEK", "vat": "exempt"},
+        free.pk: None,
+    }
 
 
 def test_api_names_topics_in_the_page_language(client, english_course):
