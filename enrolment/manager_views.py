@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import manager
 from .models import Enrolment
-from .notifications import course_cost
+from .notifications import enrolment_cost
 
 REFUSAL_STATUS = {"invalid": 400, "answer": 400, "replaced": 410, "expired": 410, "used": 409, "closed": 409}
 
@@ -41,7 +41,7 @@ def _facts(approval, language):
         "person": enrolment.user,
         "occasion": occasion,
         "course": course,
-        "cost": course_cost(occasion, course),
+        "cost": enrolment_cost(enrolment),
     }
 
 

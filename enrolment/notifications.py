@@ -34,6 +34,7 @@ from wagtail.models import Site
 
 from accounts.site import absolute_url, sender, site_root_url
 from courses import formatting
+from courses.fees import fee_amount_text
 from courses.ical import occasion_calendar
 from courses.models import CoursePage, OrganiserNotices
 
@@ -530,12 +531,12 @@ def _reminder(about):
 # --- The line manager's approval (enrolment/manager.py) ---
 
 
-def course_cost(occasion, course):
-    """What taking part costs, for the line manager to weigh: the fee if the occasion or course has one."""
-    fee = getattr(occasion, "fee", None) or getattr(course, "fee", None)
-    if not fee:
-        return _("free of charge")
-    return _("%(fee)s SEK") % {"fee": fee}
+def enrolment_cost(enrolment):
+    """What taking part costs, for the line manager to weigh: the fee the person enrolled for (its snapshot: an
+    occasion's own fee, 0 = free, included), as pages and other mails write it (`4 500 kr exkl. moms`)."""
+    if not enrolment.has_fee:
+        return _("free of charge")  # inside a sentence ("Cost: free of charge.")
+    return fee_amount_text(enrolment.fee, enrolment.fee_vat)
 
 
 def _manager_values(about):
@@ -549,7 +550,7 @@ def _manager_values(about):
         "person": person.get_full_name() or person.email,
         "workplace": person.workplace or "–",
         "deadline": formatting.format_datetime(approval.deadline) if approval.deadline else "–",
-        "cost": course_cost(about.occasion, about.course),
+        "cost": enrolment_cost(about.enrolment),
     }
     return approval, values, answer_url(approval.pk, nonce, "approve"), answer_url(approval.pk, nonce, "decline")
 
@@ -672,6 +673,12 @@ def _organiser_notice(about):
             _("Occasion: %(when)s, %(place)s.") % values,
             _("Seats taken: %(taken)s of %(capacity)s.")
             % {"taken": occasion._seats_taken, "capacity": occasion.capacity or "–"},
+            *about.fee_paragraphs(deadline=False),
+            *(
+                [_("Cancelled after the cancellation deadline: the fee still stands.")]
+                if enrolment.fee_stands and enrolment.has_fee
+                else []
+            ),
         ],
         (_("Enrolments in the admin"), absolute_url(participant_list_url(occasion, event))),
     )

@@ -5,6 +5,7 @@ override, and the e-mails each step sends, in the clinician's language."""
 import datetime as dt
 import random
 import re
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -341,6 +342,25 @@ def test_an_answer_other_than_approve_or_decline_changes_nothing(participant, oc
     response = Client().post(page_url(token_of(enrolment)), {"answer": "confirm"})
     assert response.status_code == 400
     assert refreshed(enrolment).status == Status.AWAITING_MANAGER
+
+
+def test_the_manager_weighs_the_fee_the_person_enrolled_for(participant_factory, course):
+    """The occasion's own fee (0 = free) wins over the course's, written as the person's pages write it."""
+    course.fee = Decimal("4500")
+    course.save()
+    evening = OccasionFactory(course=course, fee=Decimal("1200"), start=timezone.now() + dt.timedelta(days=30))
+    free = OccasionFactory(course=course, fee=Decimal("0"), start=timezone.now() + dt.timedelta(days=30))
+    invoice = {"invoice_organisation": "Region Skåne", "cost_centre": "51200", "invoice_reference": "ATMP"}
+    paid = enrol(participant_factory(preferred_language="en"), evening, invoice=invoice)
+    unpaid = enrol(participant_factory(preferred_language="en"), free)
+
+    paid_mail = notifications.build_email(manager_mails(paid.manager_approval).get())
+    unpaid_mail = notifications.build_email(manager_mails(unpaid.manager_approval).get())
+
+    assert "Cost: SEK 1,200 excl. VAT." in paid_mail.body.replace("\u00a0", " ")
+    assert "Cost: free of charge." in unpaid_mail.body
+    page = Client().get(page_url(token_of(paid), "sv")).content.decode().replace("\u00a0", " ")
+    assert "1 200 kr exkl. moms" in page
 
 
 # --- The mail to the manager --------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Course owners who opt in hear about enrolments and cancellations: one e-mail each, or a daily digest."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -97,3 +99,24 @@ def test_a_notice_about_approval_links_to_the_pending_people_of_that_occasion(si
 
     [notice] = to_owner()
     assert f"/admin/enrolments/?occasion={occasion.pk}&status=pending" in notice.body
+
+
+def test_the_notice_of_a_paid_enrolment_says_the_fee_and_who_is_invoiced(site, django_capture_on_commit_callbacks):
+    course = course_with(site, OrganiserNotices.EACH)
+    course.fee = Decimal("4500")
+    course.save_revision().publish()
+    occasion = OccasionFactory(course=course, capacity=5, cancellation_deadline=timezone.now() + dt.timedelta(hours=1))
+    person = make_participant(first_name="Karin", last_name="Lind")
+    invoice = {"invoice_organisation": "Region Skåne", "cost_centre": "51200", "invoice_reference": "Karin Lind"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = services.enrol(person, occasion.pk, invoice=invoice)
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2)), django_capture_on_commit_callbacks(execute=True):
+        services.cancel(enrolment.pk, person)
+
+    confirmed, cancelled = (message.body.replace("\u00a0", " ") for message in to_owner())
+    fee_line = "Avgift: 4 500 kr exkl. moms, faktureras Region Skåne, kostnadsställe 51200, referens Karin Lind."
+    assert fee_line in confirmed
+    assert "avgiften står kvar" not in confirmed
+    assert fee_line in cancelled
+    assert "Avbokad efter sista avbokningsdag: avgiften står kvar." in cancelled
