@@ -13,7 +13,63 @@ from .services import EnrolmentError
 FIELD_PREFIX = "q_"
 
 
-class EnrolmentForm(forms.Form):
+class ManagerFieldsMixin:
+    """The line manager's name and address (courses that need their approval; enrolment/manager.py)."""
+
+    manager_help_text = _(
+        "This course needs your line manager's approval: they get an e-mail with buttons to approve or "
+        "decline. We remember the address in your profile."
+    )
+
+    def add_manager_fields(self, user, name="", email=""):
+        """Filled in from the profile (saved back there on enrolling), or from the manager named before."""
+        self.fields["manager_name"] = forms.CharField(
+            label=_("Your line manager's name"),
+            max_length=200,
+            initial=name or getattr(user, "manager_name", ""),
+            widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        )
+        self.fields["manager_email"] = forms.EmailField(
+            label=_("Your line manager's e-mail"),
+            initial=email or getattr(user, "manager_email", ""),
+            help_text=self.manager_help_text,
+            widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        )
+
+    def clean_manager_email(self):
+        email = self.cleaned_data["manager_email"].strip()
+        if self.user is not None and email.lower() == (self.user.email or "").lower():
+            raise forms.ValidationError(_("Give your line manager's address, not your own."))
+        return email
+
+    def manager(self):
+        """{"name", "email"} for enrolment.services, or None when the course does not ask."""
+        if "manager_email" not in self.fields:
+            return None
+        return {"name": self.cleaned_data["manager_name"], "email": self.cleaned_data["manager_email"]}
+
+
+class ManagerChangeForm(ManagerFieldsMixin, forms.Form):
+    """Another line manager for an enrolment that awaits the answer (enrolment.manager.change_manager)."""
+
+    manager_help_text = _("They get the request by e-mail at once; the links sent to the address before stop working.")
+
+    def __init__(self, *args, user, approval, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.approval = user, approval
+        self.add_manager_fields(user, approval.manager_name, approval.manager_email)
+        if approval.deadline is None:  # on the waiting list: nobody has been asked yet
+            self.fields["manager_email"].help_text = _("We ask them by e-mail when a seat is free for you.")
+
+    def clean(self):
+        cleaned = super().clean()
+        same_name = cleaned.get("manager_name", "").strip() == self.approval.manager_name
+        if same_name and cleaned.get("manager_email", "").lower() == self.approval.manager_email.lower():
+            raise forms.ValidationError(_("That is the line manager already asked. Change the name or the address."))
+        return cleaned
+
+
+class EnrolmentForm(ManagerFieldsMixin, forms.Form):
     def __init__(self, *args, course, user=None, asks_manager=None, invoice_defaults=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -109,38 +165,6 @@ class EnrolmentForm(forms.Form):
     def add_invoice_errors(self, errors):
         for name, message in errors.items():
             self.add_error(name, message)
-
-    # --- The line manager (courses that need their approval; enrolment/manager.py) ---
-
-    def add_manager_fields(self, user):
-        """The line manager's name and address, filled in from the profile (saved back there on enrolling)."""
-        self.fields["manager_name"] = forms.CharField(
-            label=_("Your line manager's name"),
-            max_length=200,
-            initial=getattr(user, "manager_name", ""),
-            widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        )
-        self.fields["manager_email"] = forms.EmailField(
-            label=_("Your line manager's e-mail"),
-            initial=getattr(user, "manager_email", ""),
-            help_text=_(
-                "This course needs your line manager's approval: they get an e-mail with buttons to approve or "
-                "decline. We remember the address in your profile."
-            ),
-            widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-        )
-
-    def clean_manager_email(self):
-        email = self.cleaned_data["manager_email"].strip()
-        if self.user is not None and email.lower() == (self.user.email or "").lower():
-            raise forms.ValidationError(_("Give your line manager's address, not your own."))
-        return email
-
-    def manager(self):
-        """{"name", "email"} for enrolment.services.enrol, or None when the course does not ask."""
-        if "manager_email" not in self.fields:
-            return None
-        return {"name": self.cleaned_data["manager_name"], "email": self.cleaned_data["manager_email"]}
 
 
 # --- Certificates of attendance -------------------------------------------------------------------------

@@ -11,7 +11,9 @@ answer in time → the seat goes to the waiting list through the usual rules, an
 """
 
 import datetime as dt
+import secrets
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
@@ -36,6 +38,9 @@ SALT = "enrolment.manager-approval"
 LINK_MAX_AGE = dt.timedelta(days=MAX_MANAGER_DAYS + 30)
 MAX_TOKEN_LENGTH = 300
 ANSWERS = ("approve", "decline")
+# Where the person may name another manager: the seat is held for the answer, or the manager will be asked
+# when a seat frees.
+MANAGER_CHANGEABLE = (Status.AWAITING_MANAGER, Status.WAITING)
 
 
 class LinkError(EnrolmentError):
@@ -180,6 +185,37 @@ def resend_request(enrolment_id, by, message="", *, now=None):
         approval.save(update_fields=["requests_sent"])
         notifications.queue_manager_message(Kind.MANAGER_REQUEST, approval, enrolment)
         _audit(enrolment, "enrolment.manager_resend", by, {"status": enrolment.status, "sent": approval.requests_sent})
+        return enrolment
+
+
+def change_manager(enrolment_id, details, by, *, now=None):
+    """The person names another line manager (a mistyped address, a manager away): the new one is asked at
+    once if the seat is held, and a new nonce ends the links sent to the old address. The deadline stays: the
+    seat is held for the course's days once, however often the manager changes. Remembered on the profile."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        enrolment, _occasion = _locked_enrolment(enrolment_id)
+        approval = ManagerApproval.objects.select_for_update().filter(enrolment=enrolment).first()
+        if enrolment.user_id != by.pk:
+            raise EnrolmentError(_("This enrolment is not yours."), code="not_yours")
+        if approval is None or approval.decision or enrolment.status not in MANAGER_CHANGEABLE:
+            raise EnrolmentError(
+                _("The line manager can be changed only while the enrolment awaits their answer."),
+                code="not_awaiting_manager",
+            )
+        if approval.deadline is not None and now >= approval.deadline:
+            raise EnrolmentError(_("The time to answer has passed."), code="expired")
+        approval.manager_name, approval.manager_email = details["name"], details["email"]
+        approval.nonce = secrets.token_hex(16)
+        fields = ["manager_name", "manager_email", "nonce"]
+        if enrolment.status == Status.AWAITING_MANAGER:
+            approval.requests_sent += 1
+            fields.append("requests_sent")
+        approval.save(update_fields=fields)
+        if enrolment.status == Status.AWAITING_MANAGER:
+            notifications.queue_manager_message(Kind.MANAGER_REQUEST, approval, enrolment)
+        get_user_model().objects.filter(pk=by.pk).update(manager_name=details["name"], manager_email=details["email"])
+        _audit(enrolment, "enrolment.manager_change", by, {"status": enrolment.status, "sent": approval.requests_sent})
         return enrolment
 
 

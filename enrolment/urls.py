@@ -7,6 +7,7 @@ urlpatterns = [
     path("<int:pk>/", views.enrolment_detail, name="enrolment_detail"),
     path("<int:pk>/cancel/", views.cancel_enrolment, name="cancel_enrolment"),
     path("<int:pk>/accept/", views.accept_offer, name="accept_offer"),
+    path("<int:pk>/manager/", views.change_manager, name="change_manager"),
     path("calendar/reset/", views.reset_calendar_token, name="reset_calendar_token"),
 ]
 

@@ -25,9 +25,9 @@ from courses.ical import calendar_response, occasion_calendar
 from courses.library import MaterialDownload
 from courses.models import CoursePage, Occasion
 
-from . import access, certificates, cpd, invoicing, services
-from .forms import CertificateCodeForm, EnrolmentForm
-from .models import Enrolment
+from . import access, certificates, cpd, invoicing, manager, services
+from .forms import CertificateCodeForm, EnrolmentForm, ManagerChangeForm
+from .models import Enrolment, ManagerApproval
 
 
 def _private(response):
@@ -168,6 +168,9 @@ def enrolment_detail(request, pk):
                 ),
                 "fee": invoicing.fee_summary(enrolment),
                 "fee_stands_now": enrolment.is_active and invoicing.fee_stands_if_cancelled(enrolment),
+                "manager_to_ask": ManagerApproval.objects.filter(enrolment=enrolment, decision="").first()
+                if enrolment.status == Enrolment.Status.WAITING
+                else None,
             },
         )
     )
@@ -203,6 +206,39 @@ def cancel_enrolment(request, pk):
     else:
         messages.success(request, _("Your enrolment has been cancelled."))
     return redirect("enrolment_detail", pk=enrolment.pk)
+
+
+@login_required
+def change_manager(request, pk):
+    """Name another line manager while the enrolment awaits the answer (a mistyped address, a manager away)."""
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("occasion", "occasion__course__locale"), pk=pk, user=request.user
+    )
+    approval = ManagerApproval.objects.filter(enrolment=enrolment).first()
+    if approval is None or approval.decision or enrolment.status not in manager.MANAGER_CHANGEABLE:
+        messages.error(request, _("The line manager can be changed only while the enrolment awaits their answer."))
+        return redirect("enrolment_detail", pk=enrolment.pk)
+    form = ManagerChangeForm(request.POST or None, user=request.user, approval=approval)
+    if request.method == "POST" and form.is_valid():
+        try:
+            manager.change_manager(enrolment.pk, form.manager(), request.user)
+        except services.EnrolmentError as error:
+            messages.error(request, error.message)
+        else:
+            if enrolment.status == Enrolment.Status.AWAITING_MANAGER:
+                done = _("We have sent the request to %(email)s. The links sent before no longer work.")
+            else:
+                done = _("We will ask %(email)s when a seat is free for you.")
+            messages.success(request, done % {"email": form.manager()["email"]})
+        return redirect("enrolment_detail", pk=enrolment.pk)
+    context = {
+        "form": form,
+        "enrolment": enrolment,
+        "approval": approval,
+        "occasion": enrolment.occasion,
+        "course": enrolment.occasion.course.in_language(request.LANGUAGE_CODE),
+    }
+    return _private(render(request, "enrolment/manager_change.html", context, status=400 if form.errors else 200))
 
 
 @login_required

@@ -53,6 +53,11 @@ def register_enrolment_actions(actions):
         _("Send the line manager the request again"),
         _("Request sent to the line manager again"),
     )
+    actions.register_action(
+        "enrolment.manager_change",
+        _("Name another line manager"),
+        _("The person named another line manager"),
+    )
 
 
 class OrganiserViewSetGroup(ModelViewSetGroup):

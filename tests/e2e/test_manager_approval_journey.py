@@ -1,6 +1,7 @@
 """A nurse enrols in a course that needs her line manager's approval (the manager's address comes from her
-profile); the owner sees the enrolment awaiting the manager; the manager opens the mailed link without an
-account, sees the request, approves; the nurse's seat is confirmed and the owner sees it so."""
+profile, where it is out of date: she corrects it on her enrolment page, and the first link stops working); the
+owner sees the enrolment awaiting the manager; the manager opens the mailed link without an account, sees the
+request, approves; the nurse's seat is confirmed and the owner sees it so."""
 
 import re
 
@@ -21,6 +22,7 @@ from tests.enrolment.conftest import make_participant
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser_context_args(locale="sv-SE")]
 
 MANAGER_EMAIL = "vardenhetschef@region.example"
+FORMER_MANAGER_EMAIL = "tidigare.chef@region.example"  # on her profile from the unit she worked at before
 
 
 def test_the_line_manager_approves_from_the_mail_and_the_owner_sees_the_seat_confirmed(
@@ -40,8 +42,8 @@ def test_the_line_manager_approves_from_the_mail_and_the_owner_sees_the_seat_con
         first_name="Nora",
         last_name="Nilsson",
         email="nora@example.se",
-        manager_name="Vera Vårdenhetschef",
-        manager_email=MANAGER_EMAIL,
+        manager_name="Tove Tidigare",
+        manager_email=FORMER_MANAGER_EMAIL,
     )
 
     # The nurse enrols: the manager's name and address are filled in from her profile.
@@ -51,12 +53,24 @@ def test_the_line_manager_approves_from_the_mail_and_the_owner_sees_the_seat_con
     clinician.fill("#id_password", DEMO_PASSWORD)
     clinician.locator("main form button[type=submit]").click()
     clinician.goto(f"{live_server.url}/sv/enrol/{occasion.pk}/")
-    expect(clinician.get_by_label("Din närmaste chefs e-postadress")).to_have_value(MANAGER_EMAIL)
-    expect(clinician.get_by_label("Din närmaste chefs namn")).to_have_value("Vera Vårdenhetschef")
+    expect(clinician.get_by_label("Din närmaste chefs e-postadress")).to_have_value(FORMER_MANAGER_EMAIL)
+    expect(clinician.get_by_label("Din närmaste chefs namn")).to_have_value("Tove Tidigare")
     screenshot("clinician-enrol-manager", of=clinician)
     mail.outbox.clear()
     clinician.locator("main form button[type=submit]").click()
     expect(clinician.locator(".status-panel__status")).to_have_text("Väntar på närmaste chef")
+    expect(clinician.locator(".status-panel")).to_contain_text("Tove Tidigare")
+    [to_former] = [message for message in mail.outbox if message.to == [FORMER_MANAGER_EMAIL]]
+    former_link = re.search(r"https?://[^/\s]+(/\S+?/)\?answer=approve", to_former.body).group(1)
+
+    # She has changed units since: she names her manager now, on her enrolment page.
+    clinician.get_by_role("link", name="Byt närmaste chef").click()
+    expect(clinician.get_by_role("heading", level=1)).to_have_text("Byt närmaste chef")
+    clinician.get_by_label("Din närmaste chefs namn").fill("Vera Vårdenhetschef")
+    clinician.get_by_label("Din närmaste chefs e-postadress").fill(MANAGER_EMAIL)
+    screenshot("clinician-change-manager", of=clinician)
+    clinician.get_by_role("button", name="Skicka förfrågan till den här chefen").click()
+    expect(clinician.get_by_role("status").first).to_contain_text(f"Vi har skickat förfrågan till {MANAGER_EMAIL}")
     expect(clinician.locator(".status-panel")).to_contain_text("Vera Vårdenhetschef")
     screenshot("clinician-awaiting-manager", of=clinician)
 
@@ -94,6 +108,10 @@ def test_the_line_manager_approves_from_the_mail_and_the_owner_sees_the_seat_con
     expect(manager.get_by_role("heading", level=1)).to_have_text("Tack för ditt svar")
     expect(manager.get_by_role("status")).to_contain_text("Du har godkänt anmälan från Nora Nilsson")
     screenshot("manager-answered", of=manager)
+
+    # The link mailed to her former manager was replaced by the new one.
+    manager.goto(f"{live_server.url}{former_link}?answer=approve")
+    expect(manager.get_by_role("alert")).to_contain_text("har ersatts av en nyare")
 
     # The link is used up: opening it again says so, and changes nothing.
     manager.goto(approve)

@@ -543,3 +543,88 @@ def test_turning_the_rule_on_or_off_says_what_it_does_to_people_already_enrolled
     assert turned_off == [
         "New enrolments no longer need the line manager's approval; 1 enrolment still awaits its manager's answer."
     ]
+
+
+# --- The person names another manager ------------------------------------------------------------------------
+
+NEW_MANAGER = {"manager_name": "Per Chef", "manager_email": "per.chef@region.se"}
+
+
+def test_the_person_corrects_the_managers_address_and_only_the_new_link_works(participant, occasion, client):
+    enrolment = enrol(participant, occasion, {"name": "Maria Chef", "email": "maria.chef@regoin.se"})  # mistyped
+    old_token, deadline = token_of(enrolment), refreshed(enrolment).manager_approval.deadline
+    client.force_login(participant)
+    url = swedish("change_manager", enrolment.pk)
+
+    form = client.get(url).content.decode()
+    assert "maria.chef@regoin.se" in form  # the form starts from the manager asked
+    response = client.post(url, {"manager_name": "Maria Chef", "manager_email": "maria.chef@region.se"}, follow=True)
+
+    assert "Vi har skickat förfrågan till maria.chef@region.se." in response.content.decode()
+    approval = ManagerApproval.objects.get(enrolment=enrolment)
+    assert approval.manager_email == "maria.chef@region.se"
+    assert approval.deadline == deadline  # the seat is held for the course's days once
+    [request] = manager_mails(approval)
+    assert request.kind == Kind.MANAGER_REQUEST
+    with pytest.raises(manager.LinkError) as replaced:
+        manager.answer(old_token, "approve")
+    assert replaced.value.code == "replaced"
+    manager.answer(token_of(enrolment), "approve")
+    assert refreshed(enrolment).status == Status.CONFIRMED
+    participant.refresh_from_db()
+    assert participant.manager_email == "maria.chef@region.se"
+    assert "enrolment.manager_change" in actions(enrolment)
+
+
+def test_on_the_waiting_list_the_new_manager_is_asked_when_a_seat_frees(participant_factory, occasion, client):
+    first, _second, third = (enrol(participant_factory(), occasion) for _ in range(3))
+    client.force_login(third.user)
+    detail = client.get(swedish("enrolment_detail", third.pk)).content.decode()
+    assert "ber vi din närmaste chef, Maria Chef (maria.chef@region.se)" in detail
+
+    response = client.post(swedish("change_manager", third.pk), NEW_MANAGER, follow=True)
+    assert "Vi frågar per.chef@region.se när en plats blir ledig för dig." in response.content.decode()
+    assert not OutboxMessage.objects.filter(enrolment=third, kind=Kind.MANAGER_REQUEST).exists()
+
+    services.cancel(first.pk, first.user)
+
+    [request] = OutboxMessage.objects.filter(enrolment=third, kind=Kind.MANAGER_REQUEST)
+    assert request.email == "per.chef@region.se"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"manager_name": "Maria Chef", "manager_email": "maria.chef@region.se"}, "Den chefen har redan fått"),
+        ({"manager_name": "Per Chef", "manager_email": "inte en adress"}, "Ange en giltig mejladress."),
+        ({"manager_name": "", "manager_email": "per.chef@region.se"}, "chefs namn: Det här fältet är obligatoriskt"),
+        ({"manager_name": "Jag", "manager_email": "{own}"}, "Ange din chefs adress, inte din egen."),
+    ],
+)
+def test_a_change_that_cannot_be_made_says_why_and_changes_nothing(participant, occasion, client, data, message):
+    enrolment = enrol(participant, occasion)
+    client.force_login(participant)
+    data = {name: value.replace("{own}", participant.email) for name, value in data.items()}
+
+    response = client.post(swedish("change_manager", enrolment.pk), data)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    approval = ManagerApproval.objects.get(enrolment=enrolment)
+    assert approval.manager_email == "maria.chef@region.se"
+    assert manager_mails(approval).count() == 1
+
+
+def test_nobody_changes_another_persons_manager_or_one_who_has_answered(participant_factory, occasion, client):
+    owner, stranger = participant_factory(), participant_factory()
+    enrolment = enrol(owner, occasion)
+    client.force_login(stranger)
+    assert client.post(swedish("change_manager", enrolment.pk), NEW_MANAGER).status_code == 404
+    with pytest.raises(EnrolmentError):
+        manager.change_manager(enrolment.pk, {"name": "X", "email": "x@region.se"}, stranger)
+
+    manager.answer(token_of(enrolment), "approve")
+    client.force_login(owner)
+    response = client.post(swedish("change_manager", enrolment.pk), NEW_MANAGER, follow=True)
+    assert "kan bara bytas medan anmälan väntar på chefens svar" in response.content.decode()
+    assert ManagerApproval.objects.get(enrolment=enrolment).manager_email == "maria.chef@region.se"
