@@ -174,6 +174,20 @@ def approve_for_manager(enrolment_id, by, message="", *, now=None):
         return _go_on(enrolment, occasion, approval, "manager_override", by=by)
 
 
+def decline_for_manager(enrolment_id, by, message="", *, now=None):
+    """An organiser declines on the line manager's behalf (the manager said no by phone): the seat goes to the
+    waiting list and the person is told, with the message if one is given; audited."""
+    now = now or timezone.now()
+    message = (message or "").strip()[:2000]
+    with transaction.atomic():
+        approval, enrolment, occasion = _awaiting(enrolment_id)
+        _decide(approval, Decision.DECLINED, now, message=message, by_organiser=True)
+        _set_status(enrolment, Status.MANAGER_DECLINED)
+        _record(enrolment, Kind.MANAGER_DECLINED, "manager_override_decline", user=by)
+        fill_free_seats(occasion, now=now)
+        return enrolment
+
+
 def resend_request(enrolment_id, by, message="", *, now=None):
     """An organiser sends the manager the request again (same link, same deadline); audited."""
     now = now or timezone.now()

@@ -631,7 +631,9 @@ def _manager_declined(about):
             )
             % about.values,
             *(
-                [_("Message from your line manager: %(message)s") % {"message": approval.message}]
+                about.owner_message(approval.message)  # an organiser declined for the manager, and said why
+                if approval.by_organiser
+                else [_("Message from your line manager: %(message)s") % {"message": approval.message}]
                 if approval.message
                 else []
             ),

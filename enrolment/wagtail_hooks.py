@@ -49,6 +49,11 @@ def register_enrolment_actions(actions):
         _("Approved by an organiser on the line manager's behalf"),
     )
     actions.register_action(
+        "enrolment.manager_override_decline",
+        _("Decline for the line manager"),
+        _("Declined by an organiser on the line manager's behalf"),
+    )
+    actions.register_action(
         "enrolment.manager_resend",
         _("Send the line manager the request again"),
         _("Request sent to the line manager again"),

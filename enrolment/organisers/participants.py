@@ -41,9 +41,14 @@ ENROLMENT_ACTIONS = {
     # The line manager's approval (enrolment/manager.py)
     "manager_resend": (_("Send the line manager the request again"), [Status.AWAITING_MANAGER], False),
     "manager_approve": (_("Approve for the line manager"), [Status.AWAITING_MANAGER], False),
+    "manager_decline": (_("Decline for the line manager"), [Status.AWAITING_MANAGER], False),
 }
 # Actions served by enrolment.manager instead of enrolment.services.
-MANAGER_ACTIONS = {"manager_resend": manager.resend_request, "manager_approve": manager.approve_for_manager}
+MANAGER_ACTIONS = {
+    "manager_resend": manager.resend_request,
+    "manager_approve": manager.approve_for_manager,
+    "manager_decline": manager.decline_for_manager,
+}
 
 
 def awaiting_whom(enrolment):

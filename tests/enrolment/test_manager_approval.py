@@ -458,11 +458,29 @@ def test_an_organiser_approves_on_the_managers_behalf(participant, occasion):
         manager.answer(token, "decline")  # the manager's link is used up
 
 
+def test_an_organiser_declines_on_the_managers_behalf_and_the_seat_goes_on(participant_factory, occasion):
+    organiser = UserFactory(is_superuser=True, is_staff=True)
+    first, second, third = (enrol(participant_factory(preferred_language="sv"), occasion) for _ in range(3))
+    token = token_of(first)
+
+    manager.decline_for_manager(first.pk, organiser, "Chefen ringde: ingen vikarie den veckan.")
+
+    assert refreshed(first).status == Status.MANAGER_DECLINED
+    assert refreshed(third).status == Status.AWAITING_MANAGER  # the seat went on, to the manager of the next
+    assert ManagerApproval.objects.get(enrolment=first).by_organiser
+    entry = ModelLogEntry.objects.for_instance(first).get(action="enrolment.manager_override_decline")
+    assert entry.user == organiser
+    told = notifications.build_email(OutboxMessage.objects.get(enrolment=first, kind=Kind.MANAGER_DECLINED))
+    assert "Meddelande från kursansvarig: Chefen ringde: ingen vikarie den veckan." in told.body
+    with pytest.raises(manager.LinkError):
+        manager.answer(token, "approve")  # the manager's link is used up
+
+
 def test_resend_and_override_only_for_enrolments_awaiting_the_manager(participant, occasion):
     organiser = UserFactory(is_superuser=True, is_staff=True)
     enrolment = enrol(participant, occasion)
     manager.answer(token_of(enrolment), "approve")
-    for action in (manager.resend_request, manager.approve_for_manager):
+    for action in (manager.resend_request, manager.approve_for_manager, manager.decline_for_manager):
         with pytest.raises(EnrolmentError):
             action(enrolment.pk, organiser)
 

@@ -57,6 +57,7 @@ PAGES = [
     # The line manager's approval: resend and approve on the manager's behalf, for the one awaiting the manager.
     ("/admin/enrolments/{awaiting}/manager_resend/", MANAGERS, MANAGERS),
     ("/admin/enrolments/{awaiting}/manager_approve/", MANAGERS, MANAGERS),
+    ("/admin/enrolments/{awaiting}/manager_decline/", MANAGERS, MANAGERS),
     ("/admin/occasions/{occasion}/sign-in-sheet/", MANAGERS, MANAGERS),
     # The invoice basis: one occasion's, and a period's (other centres' owners get their own, without Skåne's).
     ("/admin/occasions/{occasion}/invoice-basis/?export=csv", MANAGERS, MANAGERS),
