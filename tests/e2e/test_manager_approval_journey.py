@@ -1,7 +1,8 @@
 """A nurse enrols in a course that needs her line manager's approval (the manager's address comes from her
 profile, where it is out of date: she corrects it on her enrolment page, and the first link stops working); the
 owner sees the enrolment awaiting the manager; the manager opens the mailed link without an account, sees the
-request, approves; the nurse's seat is confirmed and the owner sees it so."""
+request, approves; the nurse's seat is confirmed and the owner sees it so. A colleague's manager says no by
+phone: the owner declines for him from the participant list."""
 
 import re
 
@@ -14,6 +15,7 @@ from accounts.factories import DEMO_PASSWORD, UserFactory
 from courses.centres import centre_team
 from courses.factories import CentreFactory, OccasionFactory, create_course, future_morning
 from courses.models import CentreTeam
+from enrolment import services as enrolment_services
 from enrolment.models import Enrolment
 from tests.e2e.conftest import log_in_to_admin
 from tests.e2e.test_accessibility import AccessibilityAudit
@@ -127,3 +129,16 @@ def test_the_line_manager_approves_from_the_mail_and_the_owner_sees_the_seat_con
     assert any(message.subject.startswith("Anmälan bekräftad") for message in confirmations)
     clinician.reload()
     expect(clinician.locator(".status-panel__status")).to_have_text("Bekräftad")
+
+    # Another nurse's manager says no by phone: the owner declines for him from the list, with a message.
+    colleague = make_participant(first_name="Olle", last_name="Ek", email="olle@example.se")
+    enrolment_services.enrol(colleague, occasion.pk, manager={"name": "Ulf Chef", "email": "ulf.chef@region.example"})
+    page.goto(f"{live_server.url}{reverse('enrolments:index')}")
+    row = page.get_by_role("row").filter(has_text=colleague.email)
+    row.get_by_role("button", name=re.compile("alternativ", re.IGNORECASE)).click()
+    row.get_by_role("link", name="Avslå i chefens ställe").click()
+    page.get_by_label("Meddelande till deltagaren (valfritt)").fill("Din chef ringde: ingen vikarie den veckan.")
+    page.get_by_role("button", name="Avslå i chefens ställe").click()
+    expect(page.get_by_role("row").filter(has_text=colleague.email)).to_contain_text("Avslagen av närmaste chef")
+    told = [message for message in mail.outbox if message.to == [colleague.email]][-1]
+    assert "Meddelande från kursansvarig: Din chef ringde: ingen vikarie den veckan." in told.body
