@@ -41,7 +41,7 @@ from wagtail.models import Site
 from accounts.site import absolute_url, sender, site_root_url
 from courses import formatting
 from courses.ical import occasion_calendar
-from courses.models import CoursePage, OrganiserNotices
+from courses.models import CoursePage, Occasion, OrganiserNotices
 
 from . import invoicing
 from .models import Enrolment, EnrolmentEvent, Kind, OutboxMessage
@@ -1292,10 +1292,15 @@ def _claim(message_id, now, batch=1):
     if not ids or (message_id is not None and message_id not in ids):
         return []
     default_site = Site.objects.filter(is_default_site=True)
-    rows = OutboxMessage.objects.select_related("occasion__course__locale", "enrolment", "event", "user").annotate(
+    rows = OutboxMessage.objects.select_related("occasion", "enrolment", "event", "user").annotate(
         site_hostname=Subquery(default_site.values("hostname")[:1]), site_port=Subquery(default_site.values("port")[:1])
     )
     messages = sorted(rows.filter(pk__in=ids), key=lambda message: (message.pk != message_id, message.pk))
+    # The batch's courses, read once each: a course page is a wide row (a Wagtail page), and a batch is mostly
+    # about one or two courses. One page object for all its messages; the texts only read it.
+    courses = CoursePage.objects.select_related("locale").in_bulk({message.occasion.course_id for message in messages})
+    for message in messages:
+        Occasion.course.field.set_cached_value(message.occasion, courses[message.occasion.course_id])
     return messages
 
 
