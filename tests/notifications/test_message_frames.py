@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import conditional_escape
 
-from enrolment import services
+from enrolment import notifications, services
 
 from .conftest import html_of, invitation, only_event, parse_calendar
 
@@ -186,3 +186,10 @@ def test_a_name_that_cannot_go_into_the_bytes_as_it_is_gets_a_message_built_in_f
     received = parsed(sent_bytes(email))
     assert "Hello Anna\r\nBo," in received.get_body(("plain",)).get_content()  # a line of its own, as always
     assert received["To"] == broken.email
+
+
+@pytest.mark.parametrize(
+    "address", ["anna@example.se", "o'neil+kurs/2027=ja{a}|~#$%&*?^_`-@sjukhus-1.region.se", "x" * 70 + "@example.se"]
+)
+def test_the_attendee_line_is_what_icalendar_writes(address):
+    assert notifications._attendee_line(address) == notifications._icalendar_attendee_line(address)
