@@ -15,9 +15,11 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -69,6 +71,10 @@ def search_ranking(query, locale):
     # The PostgreSQL backend stems the query in the active language; make that the catalogue's language.
     with translation.override(locale.language_code):
         results = CoursePage.objects.live().filter(locale=locale).search(query, operator="and")
+        if hasattr(results, "get_queryset"):
+            # PostgreSQL: the ranked queryset itself, as ids only; iterating the results would build a page
+            # (its body's JSON decoded) for every match, most of a search's cost.
+            return list(results.get_queryset().values_list("pk", flat=True))
         return [page.pk for page in results]
 
 
@@ -155,6 +161,9 @@ def facet_counts_and_total(filters, language, now=None, ranking=None):
         ranking = search_ranking(query, locale if isinstance(locale, Locale) else Locale.objects.get(pk=locale))
     ranking = ranking if query else None
     locale_id = locale.pk if isinstance(locale, Locale) else locale
+    if connection.vendor == "postgresql":
+        counts, total, _ids = _counts_and_window(filters, locale_id, ranking, now, 0, 1)
+        return counts, total
     compiled = _compiled_facet_query(filters, locale_id, ranking)
     rows = []
     if compiled is not None:
@@ -163,7 +172,11 @@ def facet_counts_and_total(filters, language, now=None, ranking=None):
         with connection.cursor() as cursor:
             cursor.execute(sql, [now if param == _NOW else param for param in params])
             rows = cursor.fetchall()
+    return _read_counts(rows)
 
+
+def _read_counts(rows):
+    """{facet: {value: n}} with "has_seats": n, and the total, from rows of (facet, value, n)."""
     counts = {facet: {} for facet in [*COURSE_FACETS, "format", "language"]}
     counts["has_seats"], total = 0, 0
     for facet, value, n in rows:
@@ -171,7 +184,7 @@ def facet_counts_and_total(filters, language, now=None, ranking=None):
             counts["has_seats"] = n
         elif facet == "total":
             total = n
-        elif value is not None:
+        elif facet in counts and value is not None:
             counts[facet][value] = n
     return counts, total
 
@@ -234,6 +247,170 @@ def _facet_union(filters, locale, now, ranking):
     return parts[0].union(*parts[1:], all=True)
 
 
+def catalogue_listing(filters, locale, page_number, ranking=None, now=None, per_page=None):
+    """What the catalogue shows: (facet counts, number of courses, one page of them as catalogue_page gives).
+
+    On PostgreSQL the counts, the total and the ids of the page's courses in order come from one query
+    (_counts_and_window); the courses themselves are then read by id. `ranking`: the search result, if searched.
+    """
+    per_page = per_page or settings.CATALOGUE_PAGE_SIZE
+    ranking = ranking if search_text(filters) else None
+    if connection.vendor != "postgresql":
+        counts, total = facet_counts_and_total(filters, locale, now, ranking)
+        courses, ranks = find_courses(filters, locale, now, ranking)
+        page = catalogue_page(courses, ranks, page_number, filters, now, per_page, total, locale.language_code)
+        return counts, total, page
+    counts, total, ids = _counts_and_window(filters, locale.pk, ranking, now, _requested_page(page_number), per_page)
+    paginator = Paginator([], per_page)
+    paginator.count = total  # a cached_property: set, nothing is counted again
+    page = paginator.get_page(page_number)  # the page the query chose, by the same rules
+    courses = CoursePage.objects.filter(pk__in=ids).prefetch_related(None).defer(*CARD_DEFERRED)
+    position = {pk: n for n, pk in enumerate(ids)}
+    items = sorted(courses, key=lambda course: position[course.pk])
+    return counts, total, _fill_page(page, items, filters, now, locale.language_code)
+
+
+LAST_PAGE = 2**31 - 1
+
+
+def _requested_page(page_number):
+    """The page asked for, as Paginator.get_page reads it: not a number is the first page, and a number below 1
+    or past the end is the last (LAST_PAGE here; the query clamps it to the number of pages)."""
+    try:
+        number = int(page_number) if page_number is not None else 1
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number < LAST_PAGE else LAST_PAGE
+
+
+def _counts_and_window(filters, locale_id, ranking, now, number, per_page):
+    """The facet counts, the number of courses and the ids of the courses on page `number` (0: none) in the
+    chosen order, in one query (PostgreSQL). Returns (counts, total, ids)."""
+    compiled = _compiled_listing_query(filters, locale_id, ranking)
+    if compiled is None:
+        return (*_read_counts([]), [])
+    sql, params = compiled
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*(now if param == _NOW else param for param in params), per_page, number, per_page])
+        rows = cursor.fetchall()
+    counts, total = _read_counts(rows)
+    ids = [int(value) for _facet, value, _position in sorted(row for row in rows if row[0] == "listing")]
+    return counts, total, ids
+
+
+_compiled_listings = {}
+
+
+def _compiled_listing_query(filters, locale_id, ranking):
+    # Like the facet UNION below, compiled once per filter set, locale and search result.
+    key = (locale_id, repr(sorted(filters.items())), tuple(ranking) if ranking is not None else None)
+    if key in _compiled_listings:
+        return _compiled_listings[key]
+    try:
+        compiled = _listing_query(filters, locale_id, ranking)
+    except EmptyResultSet:  # a search that found nothing
+        compiled = None
+    if len(_compiled_listings) >= COMPILED_FACETS_KEPT:
+        _compiled_listings.clear()
+    _compiled_listings[key] = compiled
+    return compiled
+
+
+def _listing_query(filters, locale_id, ranking):
+    """The SQL of _counts_and_window, with _NOW for "now"; its last parameters are per page, page, per page.
+
+    Each course and each upcoming occasion is read once, into a row per course (`matched`) that says which
+    filters it passes; each facet's part counts the courses passing every filter but its own. (The facet
+    UNION for other databases repeats the whole search per part: eight times the planning and the reading.)
+    """
+    quote = connection.ops.quote_name
+    flags = {}
+    for facet, relation in COURSE_FACETS.items():
+        slugs = filters.get(facet)
+        if slugs:
+            field = getattr(CoursePage, relation).field
+            target = field.related_model._meta.model_name
+            links = field.remote_field.through.objects.filter(**{f"{target}__slug__in": slugs})
+            flags[f"{facet}_ok"] = Exists(links.filter(coursepage=OuterRef("pk")))
+        else:
+            flags[f"{facet}_ok"] = Value(True)
+    formats = filters.get("format")
+    flags["format_ok"] = ExpressionWrapper(Q(format__in=formats), BooleanField()) if formats else Value(True)
+    courses = _course_pages(locale_id)
+    if ranking is not None:
+        courses = courses.filter(pk__in=ranking)
+    course_sql, course_params = (
+        courses.annotate(**flags).order_by().values_list("pk", "translation_key", "format", "title", *flags)
+    ).query.sql_with_params()
+
+    # Occasions: every filter on them but language and free seats, which are flags (the language facet counts
+    # the courses without its own filter, and "with free seats" is counted whether chosen or not).
+    languages = filters.get("language")
+    free = matching_occasions({"has_seats": True}, _NOW).filter(pk=OuterRef("pk"))
+    occasions = (
+        matching_occasions({k: v for k, v in filters.items() if k not in ("language", "has_seats")}, _NOW)
+        .annotate(
+            course_key=F("course__translation_key"),
+            seats_ok=Exists(free),
+            language_ok=ExpressionWrapper(Q(language__in=languages), BooleanField()) if languages else Value(True),
+        )
+        .order_by()
+        .values_list("course_key", "language", "start", "seats_ok", "language_ok")
+    )
+    occasion_sql, occasion_params = occasions.query.sql_with_params()
+    seats = "o.seats_ok" if filters.get("has_seats") else "TRUE"
+
+    every = ["topic_ok", "centre_ok", "audience_ok", "format_ok"]
+    parts = []
+    for facet, relation in COURSE_FACETS.items():
+        field = getattr(CoursePage, relation).field
+        through, target = field.remote_field.through._meta.db_table, field.related_model._meta
+        others = " AND ".join(flag for flag in every if flag != f"{facet}_ok")
+        parts.append(
+            f"SELECT '{facet}', t.slug, COUNT(*) FROM matched m"  # noqa: S608
+            f" JOIN {quote(through)} l ON l.{quote(field.m2m_column_name())} = m.id"
+            f" JOIN {quote(target.db_table)} t ON t.{quote(target.pk.column)} = l.{quote(field.m2m_reverse_name())}"
+            f" WHERE m.next_start IS NOT NULL AND {others} GROUP BY t.slug"
+        )
+    course_level = " AND ".join(every[:3])
+    everything = " AND ".join(every)
+    parts += [
+        f"SELECT 'format', format, COUNT(*) FROM matched WHERE next_start IS NOT NULL AND {course_level}"  # noqa: S608
+        " GROUP BY format",
+        # A course counts once for each language one of its occasions (matching the other filters) is in.
+        "SELECT 'language', l.language, COUNT(*) FROM matched m CROSS JOIN LATERAL unnest(m.languages)"  # noqa: S608
+        f" AS l(language) WHERE {everything} GROUP BY l.language",
+        f"SELECT 'has_seats', '', COUNT(*) FROM matched WHERE {everything} AND with_seats",  # noqa: S608
+        f"SELECT 'total', '', COUNT(*) FROM matched WHERE next_start IS NOT NULL AND {everything}",  # noqa: S608
+    ]
+    sort = filters.get("sort") or (SortOrder.RELEVANCE if ranking is not None else SortOrder.DATE)
+    order_params = []
+    if sort == SortOrder.TITLE:
+        order = "title, id"
+    elif sort == SortOrder.RELEVANCE and ranking is not None:
+        order, order_params = "array_position(%s::integer[], id)", [list(ranking)]
+    else:
+        order = "next_start, title, id"
+    # The page's courses: page `number` of `per_page` (the last parameters), or the last page if past it.
+    parts.append(
+        "SELECT 'listing', id::text, position FROM (SELECT id, row_number() OVER (ORDER BY "  # noqa: S608
+        f"{order}) AS position, COUNT(*) OVER () AS total FROM matched WHERE next_start IS NOT NULL AND {everything})"
+        " AS listed WHERE (position - 1) / %s + 1 = LEAST(%s, (GREATEST(total, 1) - 1) / %s + 1)"
+    )
+    matched = (
+        f"WITH matched AS MATERIALIZED (SELECT c.*, o.next_start, o.with_seats, o.languages"  # noqa: S608
+        f" FROM ({course_sql}) AS c(id, translation_key, format, title, {', '.join(every)})"
+        f" JOIN (SELECT o.course_key, MIN(o.start) FILTER (WHERE o.language_ok AND {seats}) AS next_start,"
+        " bool_or(o.language_ok AND o.seats_ok) AS with_seats,"
+        f" array_agg(DISTINCT o.language) FILTER (WHERE {seats}) AS languages"
+        f" FROM ({occasion_sql}) AS o(course_key, language, start, seats_ok, language_ok) GROUP BY o.course_key)"
+        " AS o ON o.course_key = c.translation_key) "
+    )
+    sql = matched + " UNION ALL ".join(f"({part})" for part in parts)
+    return sql, (*course_params, *occasion_params, *order_params)
+
+
 CARD_DEFERRED = ("body", "learning_objectives", "prerequisites", "enrolment_questions", "search_description")
 
 
@@ -251,7 +428,11 @@ def catalogue_page(courses, ranks, page_number, filters, now=None, per_page=None
     if count is not None and ranks is None:
         paginator.count = count  # a cached_property: set, it is not asked of the database
     page = paginator.get_page(page_number)
-    items = list(page.object_list)
+    return _fill_page(page, list(page.object_list), filters, now, language_code)
+
+
+def _fill_page(page, items, filters, now, language_code):
+    """`page` showing the courses `items`, each with its matching occasions, centres and topics."""
     _attach_taxonomy(items, language_code or translation.get_language() or settings.LANGUAGE_CODE)
 
     by_course = defaultdict(list)
