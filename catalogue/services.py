@@ -8,6 +8,7 @@ version of a course shows the same dates.
 
 import calendar
 import datetime as dt
+import uuid
 from collections import defaultdict
 
 from django.conf import settings
@@ -264,7 +265,14 @@ def catalogue_listing(filters, locale, page_number, ranking=None, now=None, per_
     paginator = Paginator([], per_page)
     paginator.count = total  # a cached_property: set, nothing is counted again
     page = paginator.get_page(page_number)  # the page the query chose, by the same rules
-    courses = CoursePage.objects.filter(pk__in=ids).prefetch_related(None).defer(*CARD_DEFERRED)
+
+    def courses_of(ids):
+        return CoursePage.objects.filter(pk__in=ids).prefetch_related(None).defer(*CARD_DEFERRED)
+
+    courses = []
+    if ids:
+        sql, params = _compiled_shape(("courses", len(ids)), courses_of, _int_stand_ins(len(ids)), ids)
+        courses = CoursePage.objects.raw(sql, params)
     position = {pk: n for n, pk in enumerate(ids)}
     items = sorted(courses, key=lambda course: position[course.pk])
     return counts, total, _fill_page(page, items, filters, now, locale.language_code)
@@ -435,20 +443,63 @@ def _fill_page(page, items, filters, now, language_code):
     """`page` showing the courses `items`, each with its matching occasions, centres and topics."""
     _attach_taxonomy(items, language_code or translation.get_language() or settings.LANGUAGE_CODE)
 
+    def occasions_of(keys):
+        return (
+            matching_occasions(filters, _NOW)
+            .filter(course__translation_key__in=keys)
+            .with_seats()
+            .annotate(course_key=F("course__translation_key"))
+            .order_by("start")
+        )
+
     by_course = defaultdict(list)
-    occasions = (
-        matching_occasions(filters, now)
-        .filter(course__translation_key__in=[course.translation_key for course in items])
-        .with_seats()
-        .annotate(course_key=F("course__translation_key"))
-        .order_by("start")
-    )
-    for occasion in occasions:
-        by_course[occasion.course_key].append(occasion)
+    keys = [course.translation_key for course in items]
+    if keys:
+        shape = ("occasions", repr(sorted(filters.items())), len(keys))
+        sql, params = _compiled_shape(shape, occasions_of, _uuid_stand_ins(len(keys)), keys, now)
+        for occasion in Occasion.objects.raw(sql, params):
+            by_course[occasion.course_key].append(occasion)
     for course in items:
         course.matching_occasions = by_course[course.translation_key]
     page.object_list = items
     return page
+
+
+# The queries of a page of results are small: compiling them cost more of this process's time than PostgreSQL
+# took to run them. Their SQL depends only on their shape (the filters, how many courses), so each shape is
+# compiled once, with stand-in values (and _NOW) that each run replaces by the real ones.
+_compiled_shapes = {}
+
+
+def _int_stand_ins(n):
+    return [-(10**15) - i for i in range(n)]
+
+
+def _uuid_stand_ins(n):
+    return [uuid.UUID(int=(0xFFFF << 112) + i) for i in range(n)]
+
+
+def _compiled_shape(shape, build, stand_ins, values, now=None):
+    """(sql, params) of the queryset build(values), compiled as build(stand_ins) once per `shape`."""
+    compiled = _compiled_shapes.get(shape)
+    if compiled is None:
+        if len(_compiled_shapes) >= COMPILED_FACETS_KEPT:
+            _compiled_shapes.clear()
+        compiled = _compiled_shapes[shape] = build(stand_ins).query.sql_with_params()
+    sql, params = compiled
+    real = {**dict(zip(stand_ins, values, strict=True)), _NOW: now or timezone.now()}
+    swapped, replaced = [], set()
+    for param in params:
+        try:
+            value = real.get(param, param)
+        except TypeError:  # unhashable (a list): not a stand-in
+            value = param
+        if value is not param:
+            replaced.add(param)
+        swapped.append(value)
+    if replaced != {*stand_ins, *({_NOW} & replaced)}:  # a stand-in did not reach the SQL as such: no shortcut
+        return build(values).query.sql_with_params()
+    return sql, swapped
 
 
 def _attach_taxonomy(courses, language_code):
@@ -457,17 +508,26 @@ def _attach_taxonomy(courses, language_code):
     if not courses:
         return
     relations = {"centre": CoursePage.centres, "topic": CoursePage.topics}
-    parts = []
-    for facet, descriptor in relations.items():
-        through = descriptor.through
-        target = f"{descriptor.field.related_model._meta.model_name}_id"
-        parts.append(
-            through.objects.filter(coursepage_id__in=[course.pk for course in courses])
-            .order_by()
-            .values_list(Value(facet, output_field=CharField()), "coursepage_id", target, "pk")
-        )
+
+    def links_of(ids):
+        parts = []
+        for facet, descriptor in relations.items():
+            through = descriptor.through
+            target = f"{descriptor.field.related_model._meta.model_name}_id"
+            parts.append(
+                through.objects.filter(coursepage_id__in=ids)
+                .order_by()
+                .values_list(Value(facet, output_field=CharField()), "coursepage_id", target, "pk")
+            )
+        return parts[0].union(*parts[1:], all=True)
+
+    ids = [course.pk for course in courses]
+    sql, params = _compiled_shape(("links", len(ids)), links_of, _int_stand_ins(len(ids)), ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     links = defaultdict(list)
-    for facet, course_id, entry_id, link_id in parts[0].union(*parts[1:], all=True):
+    for facet, course_id, entry_id, link_id in rows:
         links[facet, course_id].append((link_id, entry_id))
     language_code = language_code[:2]
     for facet in relations:
