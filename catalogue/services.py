@@ -69,14 +69,27 @@ def matching_occasions(filters, now=None, include_cancelled=False):
 
 def search_ranking(query, locale):
     """Ids of the live course pages in `locale` matching a full-text search, best match first."""
-    # The PostgreSQL backend stems the query in the active language; make that the catalogue's language.
-    with translation.override(locale.language_code):
-        results = CoursePage.objects.live().filter(locale=locale).search(query, operator="and")
-        if hasattr(results, "get_queryset"):
-            # PostgreSQL: the ranked queryset itself, as ids only; iterating the results would build a page
-            # (its body's JSON decoded) for every match, most of a search's cost.
-            return list(results.get_queryset().values_list("pk", flat=True))
-        return [page.pk for page in results]
+    key = (locale.pk, query)
+    if key not in _compiled_searches:
+        # The PostgreSQL backend stems the query in the active language; make that the catalogue's language.
+        with translation.override(locale.language_code):
+            results = CoursePage.objects.live().filter(locale=locale).search(query, operator="and")
+            if not hasattr(results, "get_queryset"):  # not PostgreSQL
+                return [page.pk for page in results]
+            # The ranked queryset itself, as ids only: iterating the results would build a page (its body's
+            # JSON decoded) for every match, most of a search's cost. Its SQL depends only on the words and
+            # the locale: compiled once for them.
+            compiled = results.get_queryset().values_list("pk", flat=True).query.sql_with_params()
+        if len(_compiled_searches) >= COMPILED_FACETS_KEPT:
+            _compiled_searches.clear()
+        _compiled_searches[key] = compiled
+    sql, params = _compiled_searches[key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+_compiled_searches = {}
 
 
 def search_text(filters):
