@@ -176,7 +176,7 @@ def facet_counts_and_total(filters, language, now=None, ranking=None):
     ranking = ranking if query else None
     locale_id = locale.pk if isinstance(locale, Locale) else locale
     if connection.vendor == "postgresql":
-        counts, total, _ids = _counts_and_window(filters, locale_id, ranking, now, 0, 1)
+        counts, total, _ids, _links = _counts_and_window(filters, locale_id, ranking, now, 0, 1)
         return counts, total
     compiled = _compiled_facet_query(filters, locale_id, ranking)
     rows = []
@@ -274,7 +274,8 @@ def catalogue_listing(filters, locale, page_number, ranking=None, now=None, per_
         courses, ranks = find_courses(filters, locale, now, ranking)
         page = catalogue_page(courses, ranks, page_number, filters, now, per_page, total, locale.language_code)
         return counts, total, page
-    counts, total, ids = _counts_and_window(filters, locale.pk, ranking, now, _requested_page(page_number), per_page)
+    number = _requested_page(page_number)
+    counts, total, ids, links = _counts_and_window(filters, locale.pk, ranking, now, number, per_page)
     paginator = Paginator([], per_page)
     paginator.count = total  # a cached_property: set, nothing is counted again
     page = paginator.get_page(page_number)  # the page the query chose, by the same rules
@@ -288,7 +289,7 @@ def catalogue_listing(filters, locale, page_number, ranking=None, now=None, per_
         courses = CoursePage.objects.raw(sql, params)
     position = {pk: n for n, pk in enumerate(ids)}
     items = sorted(courses, key=lambda course: position[course.pk])
-    return counts, total, _fill_page(page, items, filters, now, locale.language_code)
+    return counts, total, _fill_page(page, items, filters, now, locale.language_code, links)
 
 
 LAST_PAGE = 2**31 - 1
@@ -306,18 +307,25 @@ def _requested_page(page_number):
 
 def _counts_and_window(filters, locale_id, ranking, now, number, per_page):
     """The facet counts, the number of courses and the ids of the courses on page `number` (0: none) in the
-    chosen order, in one query (PostgreSQL). Returns (counts, total, ids)."""
+    chosen order, with their links to centres and topics, in one query (PostgreSQL). Returns (counts, total,
+    ids, links) with links as _attach_taxonomy takes them."""
     compiled = _compiled_listing_query(filters, locale_id, ranking)
     if compiled is None:
-        return (*_read_counts([]), [])
+        return (*_read_counts([]), [], {})
     sql, params = compiled
     now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(sql, [*(now if param == _NOW else param for param in params), per_page, number, per_page])
         rows = cursor.fetchall()
     counts, total = _read_counts(rows)
-    ids = [int(value) for _facet, value, _position in sorted(row for row in rows if row[0] == "listing")]
-    return counts, total, ids
+    listed = sorted((position, int(value)) for facet, value, position in rows if facet == "listing")
+    ids = [pk for _position, pk in listed]
+    links = defaultdict(list)
+    for facet, value, link_id in rows:
+        if facet.endswith("-link"):
+            course_id, entry_id = map(int, value.split())
+            links[facet.removesuffix("-link"), course_id].append((link_id, entry_id))
+    return counts, total, ids, links
 
 
 _compiled_listings = {}
@@ -414,11 +422,20 @@ def _listing_query(filters, locale_id, ranking):
     else:
         order = "next_start, title, id"
     # The page's courses: page `number` of `per_page` (the last parameters), or the last page if past it.
-    parts.append(
-        "SELECT 'listing', id::text, position FROM (SELECT id, row_number() OVER (ORDER BY "  # noqa: S608
+    listed = (
+        ", listed AS (SELECT id, position FROM (SELECT id, row_number() OVER (ORDER BY "  # noqa: S608
         f"{order}) AS position, COUNT(*) OVER () AS total FROM matched WHERE next_start IS NOT NULL AND {everything})"
-        " AS listed WHERE (position - 1) / %s + 1 = LEAST(%s, (GREATEST(total, 1) - 1) / %s + 1)"
+        " AS ranked WHERE (position - 1) / %s + 1 = LEAST(%s, (GREATEST(total, 1) - 1) / %s + 1)) "
     )
+    parts.append("SELECT 'listing', id::text, position FROM listed")
+    # Their links to centres and topics, for the cards (_attach_taxonomy): "course entry", link id.
+    for facet in TAXONOMY_LINKS:
+        field = getattr(CoursePage, COURSE_FACETS[facet]).field
+        course, entry = quote(field.m2m_column_name()), quote(field.m2m_reverse_name())
+        parts.append(
+            f"SELECT '{facet}-link', l.{course}::text || ' ' || l.{entry}::text, l.id FROM listed"  # noqa: S608
+            f" JOIN {quote(field.remote_field.through._meta.db_table)} l ON l.{course} = listed.id"
+        )
     matched = (
         f"WITH matched AS MATERIALIZED (SELECT c.*, o.next_start, o.with_seats, o.languages"  # noqa: S608
         f" FROM ({course_sql}) AS c(id, translation_key, format, title, {', '.join(every)})"
@@ -428,7 +445,7 @@ def _listing_query(filters, locale_id, ranking):
         f" FROM ({occasion_sql}) AS o(course_key, language, start, seats_ok, language_ok) GROUP BY o.course_key)"
         " AS o ON o.course_key = c.translation_key) "
     )
-    sql = matched + " UNION ALL ".join(f"({part})" for part in parts)
+    sql = matched + listed + " UNION ALL ".join(f"({part})" for part in parts)
     return sql, (*course_params, *occasion_params, *order_params)
 
 
@@ -452,9 +469,10 @@ def catalogue_page(courses, ranks, page_number, filters, now=None, per_page=None
     return _fill_page(page, list(page.object_list), filters, now, language_code)
 
 
-def _fill_page(page, items, filters, now, language_code):
-    """`page` showing the courses `items`, each with its matching occasions, centres and topics."""
-    _attach_taxonomy(items, language_code or translation.get_language() or settings.LANGUAGE_CODE)
+def _fill_page(page, items, filters, now, language_code, links=None):
+    """`page` showing the courses `items`, each with its matching occasions, centres and topics (`links`: see
+    _attach_taxonomy)."""
+    _attach_taxonomy(items, language_code or translation.get_language() or settings.LANGUAGE_CODE, links)
 
     def occasions_of(keys):
         return (
@@ -515,12 +533,23 @@ def _compiled_shape(shape, build, stand_ins, values, now=None):
     return sql, swapped
 
 
-def _attach_taxonomy(courses, language_code):
+TAXONOMY_LINKS = ("centre", "topic")  # on the cards
+
+
+def _attach_taxonomy(courses, language_code, links=None):
     """Set `localized_centres` and `localized_topics` on each course, in the visitor's language: the links of
-    both in one query, the entries from the cached taxonomy."""
+    both in one query (unless given: {(facet, course id): [(link id, entry id)]}), the entries from the cached
+    taxonomy."""
     if not courses:
         return
-    relations = {"centre": CoursePage.centres, "topic": CoursePage.topics}
+    relations = {facet: getattr(CoursePage, COURSE_FACETS[facet]) for facet in TAXONOMY_LINKS}
+    if links is None:
+        links = _taxonomy_links(courses, relations)
+    _localize(courses, language_code, relations, links)
+
+
+def _taxonomy_links(courses, relations):
+    """The courses' links to their centres and topics, in one query."""
 
     def links_of(ids):
         parts = []
@@ -542,6 +571,11 @@ def _attach_taxonomy(courses, language_code):
     links = defaultdict(list)
     for facet, course_id, entry_id, link_id in rows:
         links[facet, course_id].append((link_id, entry_id))
+    return links
+
+
+def _localize(courses, language_code, relations, links):
+    """Each course's entries in the taxonomy order, from the cache (a newer entry read once)."""
     language_code = language_code[:2]
     for facet in relations:
         localize = localizer(facet, language_code)
