@@ -93,10 +93,8 @@ class CatalogueIndexPage(CachedPageMixin, RoutablePageMixin, Page):
         filters = form.filters
         query = services.search_text(filters)
         ranking = services.search_ranking(query, self.locale) if query else None  # once for the list and counts
-        facet_counts, total = services.facet_counts_and_total(filters, self.locale, ranking=ranking)
-        courses, ranks = services.find_courses(filters, self.locale, ranking=ranking)
-        results = services.catalogue_page(
-            courses, ranks, request.GET.get("page"), filters, count=total, language_code=self.locale.language_code
+        facet_counts, _total, results = services.catalogue_listing(
+            filters, self.locale, request.GET.get("page"), ranking=ranking
         )
         query = request.GET.copy()
         query.pop("page", None)

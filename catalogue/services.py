@@ -8,6 +8,7 @@ version of a course shows the same dates.
 
 import calendar
 import datetime as dt
+import uuid
 from collections import defaultdict
 
 from django.conf import settings
@@ -15,9 +16,11 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -66,10 +69,27 @@ def matching_occasions(filters, now=None, include_cancelled=False):
 
 def search_ranking(query, locale):
     """Ids of the live course pages in `locale` matching a full-text search, best match first."""
-    # The PostgreSQL backend stems the query in the active language; make that the catalogue's language.
-    with translation.override(locale.language_code):
-        results = CoursePage.objects.live().filter(locale=locale).search(query, operator="and")
-        return [page.pk for page in results]
+    key = (locale.pk, query)
+    if key not in _compiled_searches:
+        # The PostgreSQL backend stems the query in the active language; make that the catalogue's language.
+        with translation.override(locale.language_code):
+            results = CoursePage.objects.live().filter(locale=locale).search(query, operator="and")
+            if not hasattr(results, "get_queryset"):  # not PostgreSQL
+                return [page.pk for page in results]
+            # The ranked queryset itself, as ids only: iterating the results would build a page (its body's
+            # JSON decoded) for every match, most of a search's cost. Its SQL depends only on the words and
+            # the locale: compiled once for them.
+            compiled = results.get_queryset().values_list("pk", flat=True).query.sql_with_params()
+        if len(_compiled_searches) >= COMPILED_FACETS_KEPT:
+            _compiled_searches.clear()
+        _compiled_searches[key] = compiled
+    sql, params = _compiled_searches[key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+_compiled_searches = {}
 
 
 def search_text(filters):
@@ -155,6 +175,9 @@ def facet_counts_and_total(filters, language, now=None, ranking=None):
         ranking = search_ranking(query, locale if isinstance(locale, Locale) else Locale.objects.get(pk=locale))
     ranking = ranking if query else None
     locale_id = locale.pk if isinstance(locale, Locale) else locale
+    if connection.vendor == "postgresql":
+        counts, total, _ids, _links = _counts_and_window(filters, locale_id, ranking, now, 0, 1)
+        return counts, total
     compiled = _compiled_facet_query(filters, locale_id, ranking)
     rows = []
     if compiled is not None:
@@ -163,7 +186,11 @@ def facet_counts_and_total(filters, language, now=None, ranking=None):
         with connection.cursor() as cursor:
             cursor.execute(sql, [now if param == _NOW else param for param in params])
             rows = cursor.fetchall()
+    return _read_counts(rows)
 
+
+def _read_counts(rows):
+    """{facet: {value: n}} with "has_seats": n, and the total, from rows of (facet, value, n)."""
     counts = {facet: {} for facet in [*COURSE_FACETS, "format", "language"]}
     counts["has_seats"], total = 0, 0
     for facet, value, n in rows:
@@ -171,7 +198,7 @@ def facet_counts_and_total(filters, language, now=None, ranking=None):
             counts["has_seats"] = n
         elif facet == "total":
             total = n
-        elif value is not None:
+        elif facet in counts and value is not None:
             counts[facet][value] = n
     return counts, total
 
@@ -234,6 +261,194 @@ def _facet_union(filters, locale, now, ranking):
     return parts[0].union(*parts[1:], all=True)
 
 
+def catalogue_listing(filters, locale, page_number, ranking=None, now=None, per_page=None):
+    """What the catalogue shows: (facet counts, number of courses, one page of them as catalogue_page gives).
+
+    On PostgreSQL the counts, the total and the ids of the page's courses in order come from one query
+    (_counts_and_window); the courses themselves are then read by id. `ranking`: the search result, if searched.
+    """
+    per_page = per_page or settings.CATALOGUE_PAGE_SIZE
+    ranking = ranking if search_text(filters) else None
+    if connection.vendor != "postgresql":
+        counts, total = facet_counts_and_total(filters, locale, now, ranking)
+        courses, ranks = find_courses(filters, locale, now, ranking)
+        page = catalogue_page(courses, ranks, page_number, filters, now, per_page, total, locale.language_code)
+        return counts, total, page
+    number = _requested_page(page_number)
+    counts, total, ids, links = _counts_and_window(filters, locale.pk, ranking, now, number, per_page)
+    paginator = Paginator([], per_page)
+    paginator.count = total  # a cached_property: set, nothing is counted again
+    page = paginator.get_page(page_number)  # the page the query chose, by the same rules
+
+    def courses_of(ids):
+        return CoursePage.objects.filter(pk__in=ids).prefetch_related(None).defer(*CARD_DEFERRED)
+
+    courses = []
+    if ids:
+        sql, params = _compiled_shape(("courses", len(ids)), courses_of, _int_stand_ins(len(ids)), ids)
+        courses = CoursePage.objects.raw(sql, params)
+    position = {pk: n for n, pk in enumerate(ids)}
+    items = sorted(courses, key=lambda course: position[course.pk])
+    return counts, total, _fill_page(page, items, filters, now, locale.language_code, links)
+
+
+LAST_PAGE = 2**31 - 1
+
+
+def _requested_page(page_number):
+    """The page asked for, as Paginator.get_page reads it: not a number is the first page, and a number below 1
+    or past the end is the last (LAST_PAGE here; the query clamps it to the number of pages)."""
+    try:
+        number = int(page_number) if page_number is not None else 1
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number < LAST_PAGE else LAST_PAGE
+
+
+def _counts_and_window(filters, locale_id, ranking, now, number, per_page):
+    """The facet counts, the number of courses and the ids of the courses on page `number` (0: none) in the
+    chosen order, with their links to centres and topics, in one query (PostgreSQL). Returns (counts, total,
+    ids, links) with links as _attach_taxonomy takes them."""
+    compiled = _compiled_listing_query(filters, locale_id, ranking)
+    if compiled is None:
+        return (*_read_counts([]), [], {})
+    sql, params = compiled
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*(now if param == _NOW else param for param in params), per_page, number, per_page])
+        rows = cursor.fetchall()
+    counts, total = _read_counts(rows)
+    listed = sorted((position, int(value)) for facet, value, position in rows if facet == "listing")
+    ids = [pk for _position, pk in listed]
+    links = defaultdict(list)
+    for facet, value, link_id in rows:
+        if facet.endswith("-link"):
+            course_id, entry_id = map(int, value.split())
+            links[facet.removesuffix("-link"), course_id].append((link_id, entry_id))
+    return counts, total, ids, links
+
+
+_compiled_listings = {}
+
+
+def _compiled_listing_query(filters, locale_id, ranking):
+    # Like the facet UNION below, compiled once per filter set, locale and search result.
+    key = (locale_id, repr(sorted(filters.items())), tuple(ranking) if ranking is not None else None)
+    if key in _compiled_listings:
+        return _compiled_listings[key]
+    try:
+        compiled = _listing_query(filters, locale_id, ranking)
+    except EmptyResultSet:  # a search that found nothing
+        compiled = None
+    if len(_compiled_listings) >= COMPILED_FACETS_KEPT:
+        _compiled_listings.clear()
+    _compiled_listings[key] = compiled
+    return compiled
+
+
+def _listing_query(filters, locale_id, ranking):
+    """The SQL of _counts_and_window, with _NOW for "now"; its last parameters are per page, page, per page.
+
+    Each course and each upcoming occasion is read once, into a row per course (`matched`) that says which
+    filters it passes; each facet's part counts the courses passing every filter but its own. (The facet
+    UNION for other databases repeats the whole search per part: eight times the planning and the reading.)
+    """
+    quote = connection.ops.quote_name
+    flags = {}
+    for facet, relation in COURSE_FACETS.items():
+        slugs = filters.get(facet)
+        if slugs:
+            field = getattr(CoursePage, relation).field
+            target = field.related_model._meta.model_name
+            links = field.remote_field.through.objects.filter(**{f"{target}__slug__in": slugs})
+            flags[f"{facet}_ok"] = Exists(links.filter(coursepage=OuterRef("pk")))
+        else:
+            flags[f"{facet}_ok"] = Value(True)
+    formats = filters.get("format")
+    flags["format_ok"] = ExpressionWrapper(Q(format__in=formats), BooleanField()) if formats else Value(True)
+    courses = _course_pages(locale_id)
+    if ranking is not None:
+        courses = courses.filter(pk__in=ranking)
+    course_sql, course_params = (
+        courses.annotate(**flags).order_by().values_list("pk", "translation_key", "format", "title", *flags)
+    ).query.sql_with_params()
+
+    # Occasions: every filter on them but language and free seats, which are flags (the language facet counts
+    # the courses without its own filter, and "with free seats" is counted whether chosen or not).
+    languages = filters.get("language")
+    free = matching_occasions({"has_seats": True}, _NOW).filter(pk=OuterRef("pk"))
+    occasions = (
+        matching_occasions({k: v for k, v in filters.items() if k not in ("language", "has_seats")}, _NOW)
+        .annotate(
+            course_key=F("course__translation_key"),
+            seats_ok=Exists(free),
+            language_ok=ExpressionWrapper(Q(language__in=languages), BooleanField()) if languages else Value(True),
+        )
+        .order_by()
+        .values_list("course_key", "language", "start", "seats_ok", "language_ok")
+    )
+    occasion_sql, occasion_params = occasions.query.sql_with_params()
+    seats = "o.seats_ok" if filters.get("has_seats") else "TRUE"
+
+    every = ["topic_ok", "centre_ok", "audience_ok", "format_ok"]
+    parts = []
+    for facet, relation in COURSE_FACETS.items():
+        field = getattr(CoursePage, relation).field
+        through, target = field.remote_field.through._meta.db_table, field.related_model._meta
+        others = " AND ".join(flag for flag in every if flag != f"{facet}_ok")
+        parts.append(
+            f"SELECT '{facet}', t.slug, COUNT(*) FROM matched m"  # noqa: S608
+            f" JOIN {quote(through)} l ON l.{quote(field.m2m_column_name())} = m.id"
+            f" JOIN {quote(target.db_table)} t ON t.{quote(target.pk.column)} = l.{quote(field.m2m_reverse_name())}"
+            f" WHERE m.next_start IS NOT NULL AND {others} GROUP BY t.slug"
+        )
+    course_level = " AND ".join(every[:3])
+    everything = " AND ".join(every)
+    parts += [
+        f"SELECT 'format', format, COUNT(*) FROM matched WHERE next_start IS NOT NULL AND {course_level}"  # noqa: S608
+        " GROUP BY format",
+        # A course counts once for each language one of its occasions (matching the other filters) is in.
+        "SELECT 'language', l.language, COUNT(*) FROM matched m CROSS JOIN LATERAL unnest(m.languages)"  # noqa: S608
+        f" AS l(language) WHERE {everything} GROUP BY l.language",
+        f"SELECT 'has_seats', '', COUNT(*) FROM matched WHERE {everything} AND with_seats",  # noqa: S608
+        f"SELECT 'total', '', COUNT(*) FROM matched WHERE next_start IS NOT NULL AND {everything}",  # noqa: S608
+    ]
+    sort = filters.get("sort") or (SortOrder.RELEVANCE if ranking is not None else SortOrder.DATE)
+    order_params = []
+    if sort == SortOrder.TITLE:
+        order = "title, id"
+    elif sort == SortOrder.RELEVANCE and ranking is not None:
+        order, order_params = "array_position(%s::integer[], id)", [list(ranking)]
+    else:
+        order = "next_start, title, id"
+    # The page's courses: page `number` of `per_page` (the last parameters), or the last page if past it.
+    listed = (
+        ", listed AS (SELECT id, position FROM (SELECT id, row_number() OVER (ORDER BY "  # noqa: S608
+        f"{order}) AS position, COUNT(*) OVER () AS total FROM matched WHERE next_start IS NOT NULL AND {everything})"
+        " AS ranked WHERE (position - 1) / %s + 1 = LEAST(%s, (GREATEST(total, 1) - 1) / %s + 1)) "
+    )
+    parts.append("SELECT 'listing', id::text, position FROM listed")
+    # Their links to centres and topics, for the cards (_attach_taxonomy): "course entry", link id.
+    for facet in TAXONOMY_LINKS:
+        field = getattr(CoursePage, COURSE_FACETS[facet]).field
+        course, entry = quote(field.m2m_column_name()), quote(field.m2m_reverse_name())
+        parts.append(
+            f"SELECT '{facet}-link', l.{course}::text || ' ' || l.{entry}::text, l.id FROM listed"  # noqa: S608
+            f" JOIN {quote(field.remote_field.through._meta.db_table)} l ON l.{course} = listed.id"
+        )
+    matched = (
+        f"WITH matched AS MATERIALIZED (SELECT c.*, o.next_start, o.with_seats, o.languages"  # noqa: S608
+        f" FROM ({course_sql}) AS c(id, translation_key, format, title, {', '.join(every)})"
+        f" JOIN (SELECT o.course_key, MIN(o.start) FILTER (WHERE o.language_ok AND {seats}) AS next_start,"
+        " bool_or(o.language_ok AND o.seats_ok) AS with_seats,"
+        f" array_agg(DISTINCT o.language) FILTER (WHERE {seats}) AS languages"
+        f" FROM ({occasion_sql}) AS o(course_key, language, start, seats_ok, language_ok) GROUP BY o.course_key)"
+        " AS o ON o.course_key = c.translation_key) "
+    )
+    sql = matched + listed + " UNION ALL ".join(f"({part})" for part in parts)
+    return sql, (*course_params, *occasion_params, *order_params)
+
+
 CARD_DEFERRED = ("body", "learning_objectives", "prerequisites", "enrolment_questions", "search_description")
 
 
@@ -251,43 +466,116 @@ def catalogue_page(courses, ranks, page_number, filters, now=None, per_page=None
     if count is not None and ranks is None:
         paginator.count = count  # a cached_property: set, it is not asked of the database
     page = paginator.get_page(page_number)
-    items = list(page.object_list)
-    _attach_taxonomy(items, language_code or translation.get_language() or settings.LANGUAGE_CODE)
+    return _fill_page(page, list(page.object_list), filters, now, language_code)
+
+
+def _fill_page(page, items, filters, now, language_code, links=None):
+    """`page` showing the courses `items`, each with its matching occasions, centres and topics (`links`: see
+    _attach_taxonomy)."""
+    _attach_taxonomy(items, language_code or translation.get_language() or settings.LANGUAGE_CODE, links)
+
+    def occasions_of(keys):
+        return (
+            matching_occasions(filters, _NOW)
+            .filter(course__translation_key__in=keys)
+            .with_seats()
+            .annotate(course_key=F("course__translation_key"))
+            .order_by("start")
+        )
 
     by_course = defaultdict(list)
-    occasions = (
-        matching_occasions(filters, now)
-        .filter(course__translation_key__in=[course.translation_key for course in items])
-        .with_seats()
-        .annotate(course_key=F("course__translation_key"))
-        .order_by("start")
-    )
-    for occasion in occasions:
-        by_course[occasion.course_key].append(occasion)
+    keys = [course.translation_key for course in items]
+    if keys:
+        shape = ("occasions", repr(sorted(filters.items())), len(keys))
+        sql, params = _compiled_shape(shape, occasions_of, _uuid_stand_ins(len(keys)), keys, now)
+        for occasion in Occasion.objects.raw(sql, params):
+            by_course[occasion.course_key].append(occasion)
     for course in items:
         course.matching_occasions = by_course[course.translation_key]
     page.object_list = items
     return page
 
 
-def _attach_taxonomy(courses, language_code):
+# The queries of a page of results are small: compiling them cost more of this process's time than PostgreSQL
+# took to run them. Their SQL depends only on their shape (the filters, how many courses), so each shape is
+# compiled once, with stand-in values (and _NOW) that each run replaces by the real ones.
+_compiled_shapes = {}
+
+
+def _int_stand_ins(n):
+    return [-(10**15) - i for i in range(n)]
+
+
+def _uuid_stand_ins(n):
+    return [uuid.UUID(int=(0xFFFF << 112) + i) for i in range(n)]
+
+
+def _compiled_shape(shape, build, stand_ins, values, now=None):
+    """(sql, params) of the queryset build(values), compiled as build(stand_ins) once per `shape`."""
+    compiled = _compiled_shapes.get(shape)
+    if compiled is None:
+        if len(_compiled_shapes) >= COMPILED_FACETS_KEPT:
+            _compiled_shapes.clear()
+        compiled = _compiled_shapes[shape] = build(stand_ins).query.sql_with_params()
+    sql, params = compiled
+    real = {**dict(zip(stand_ins, values, strict=True)), _NOW: now or timezone.now()}
+    swapped, replaced = [], set()
+    for param in params:
+        try:
+            value = real.get(param, param)
+        except TypeError:  # unhashable (a list): not a stand-in
+            value = param
+        if value is not param:
+            replaced.add(param)
+        swapped.append(value)
+    if replaced != {*stand_ins, *({_NOW} & replaced)}:  # a stand-in did not reach the SQL as such: no shortcut
+        return build(values).query.sql_with_params()
+    return sql, swapped
+
+
+TAXONOMY_LINKS = ("centre", "topic")  # on the cards
+
+
+def _attach_taxonomy(courses, language_code, links=None):
     """Set `localized_centres` and `localized_topics` on each course, in the visitor's language: the links of
-    both in one query, the entries from the cached taxonomy."""
+    both in one query (unless given: {(facet, course id): [(link id, entry id)]}), the entries from the cached
+    taxonomy."""
     if not courses:
         return
-    relations = {"centre": CoursePage.centres, "topic": CoursePage.topics}
-    parts = []
-    for facet, descriptor in relations.items():
-        through = descriptor.through
-        target = f"{descriptor.field.related_model._meta.model_name}_id"
-        parts.append(
-            through.objects.filter(coursepage_id__in=[course.pk for course in courses])
-            .order_by()
-            .values_list(Value(facet, output_field=CharField()), "coursepage_id", target, "pk")
-        )
+    relations = {facet: getattr(CoursePage, COURSE_FACETS[facet]) for facet in TAXONOMY_LINKS}
+    if links is None:
+        links = _taxonomy_links(courses, relations)
+    _localize(courses, language_code, relations, links)
+
+
+def _taxonomy_links(courses, relations):
+    """The courses' links to their centres and topics, in one query."""
+
+    def links_of(ids):
+        parts = []
+        for facet, descriptor in relations.items():
+            through = descriptor.through
+            target = f"{descriptor.field.related_model._meta.model_name}_id"
+            parts.append(
+                through.objects.filter(coursepage_id__in=ids)
+                .order_by()
+                .values_list(Value(facet, output_field=CharField()), "coursepage_id", target, "pk")
+            )
+        return parts[0].union(*parts[1:], all=True)
+
+    ids = [course.pk for course in courses]
+    sql, params = _compiled_shape(("links", len(ids)), links_of, _int_stand_ins(len(ids)), ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     links = defaultdict(list)
-    for facet, course_id, entry_id, link_id in parts[0].union(*parts[1:], all=True):
+    for facet, course_id, entry_id, link_id in rows:
         links[facet, course_id].append((link_id, entry_id))
+    return links
+
+
+def _localize(courses, language_code, relations, links):
+    """Each course's entries in the taxonomy order, from the cache (a newer entry read once)."""
     language_code = language_code[:2]
     for facet in relations:
         localize = localizer(facet, language_code)
