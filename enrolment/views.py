@@ -109,39 +109,22 @@ def enrol(request, page, occasion):
     return _private(response)
 
 
-# The course page's fields an enrolment reads (the form's questions, the rules, the fee, the audit label and the
-# organiser's notice); tests/enrolment/test_views.py counts the queries, so a field missing here shows there.
-ENROLLING_READS = (
-    "title",
-    "live",
-    "translation_key",
-    "locale",
-    "content_type",
-    "enrolment_questions",
-    "requires_approval",
-    "requires_manager_approval",
-    "manager_days",
-    "fee",
-    "fee_vat",
-    "organiser_notices",
-    "contact_email",
-)
-OCCASION_FIELDS = tuple(field.name for field in Occasion._meta.concrete_fields)
-
-
 def enrol_occasion(request, occasion_id):
     """The enrolment form by occasion id: a plain URL, without walking the page tree on every POST."""
-    # What enrolling needs to know before the seat lock, in the query that finds the occasion.
-    rules = CoursePage.eligible_professions.through.objects.filter(coursepage_id=OuterRef("course_id"))
-    annotations = {"restricted": Exists(rules)}
-    if request.user.is_authenticated:
-        annotations["email_verified"] = Exists(services.verified_addresses(request.user))
-    occasions = Occasion.objects.select_related("course__locale").annotate(**annotations)
-    if request.method == "POST":
-        # Enrolling reads a dozen of the course page's ~50 columns: fetch only those (compiling and loading the rest
-        # was a tenth of an enrolment's CPU). A form shown again (an error) fetches the whole page.
-        occasions = occasions.only(*(f"course__{name}" for name in ENROLLING_READS), *OCCASION_FIELDS)
-    occasion = get_object_or_404(occasions, pk=occasion_id)
+    if request.method == "POST" and request.user.is_authenticated:
+        # What enrolling needs to know before the seat lock, in one query written once (a form shown again, after an
+        # error, reads the whole page).
+        occasion = services.occasion_to_enrol(occasion_id, request.user)
+        if occasion is None:
+            raise Http404
+    else:
+        rules = CoursePage.eligible_professions.through.objects.filter(coursepage_id=OuterRef("course_id"))
+        annotations = {"restricted": Exists(rules)}
+        if request.user.is_authenticated:
+            annotations["email_verified"] = Exists(services.verified_addresses(request.user))
+        occasion = get_object_or_404(
+            Occasion.objects.select_related("course__locale").annotate(**annotations), pk=occasion_id
+        )
     page = occasion.course.in_language(request.LANGUAGE_CODE)
     if not page.live:
         raise Http404
