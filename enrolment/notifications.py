@@ -46,6 +46,7 @@ from courses.models import CoursePage, Occasion, OrganiserNotices
 
 from . import invoicing
 from .models import Enrolment, EnrolmentEvent, Kind, OutboxMessage
+from .rows import AT_ONCE
 
 logger = logging.getLogger(__name__)
 
@@ -82,10 +83,11 @@ class SendFailed(Exception):
 # --- Queueing (inside the caller's transaction) --------------------------------------------------------
 
 
-def _queue(key, kind, enrolment, *, event=None, data=None, new_key=False):
+def _queue(key, kind, enrolment, *, event=None, data=None, new_key=False, rows=AT_ONCE):
     """Write one outbox row (once per key) and enqueue it after commit.
 
-    `new_key`: the key cannot exist yet (it names a new event), so skip the lookup.
+    `new_key`: the key cannot exist yet (it names a new event), so skip the lookup and make the row with `rows`
+    (written with the event's other rows, see enrolment.rows).
     """
     user = enrolment.user
     fields = {
@@ -99,7 +101,7 @@ def _queue(key, kind, enrolment, *, event=None, data=None, new_key=False):
         "data": data or {},
     }
     if new_key:
-        message, created = OutboxMessage.objects.create(key=key, **fields), True
+        message, created = rows.create(OutboxMessage, key=key, **fields), True
     else:
         message, created = OutboxMessage.objects.get_or_create(key=key, defaults=fields)
     if created:
@@ -112,7 +114,7 @@ def queue_personal(key, kind, enrolment, data=None):
     return _queue(key, kind, enrolment, data=data)
 
 
-def queue_for_event(event):
+def queue_for_event(event, rows=AT_ONCE):
     """The messages an enrolment event causes. Called in the transaction that wrote the event."""
     # Every event sends the person the message of its own kind (one Kind names both).
     kind = Kind(event.kind)
@@ -121,9 +123,9 @@ def queue_for_event(event):
     enrolment = event.enrolment
     sequence = event.data.get("sequence", "")
     key = f"event:{event.pk}:{enrolment.user_id}:{kind}:{sequence}"
-    message = _queue(key, kind, enrolment, event=event, new_key=True)
+    message = _queue(key, kind, enrolment, event=event, new_key=True, rows=rows)
     if event.kind in ORGANISER_NOTICE_EVENTS:
-        _queue_organiser_notice(event, enrolment)
+        _queue_organiser_notice(event, enrolment, rows)
     return message
 
 
@@ -137,8 +139,9 @@ ORGANISER_NOTICE_EVENTS = {
 }
 
 
-def _organiser_message(key, kind, course, occasion_id, *, enrolment=None, event=None, data=None):
-    message = OutboxMessage.objects.create(
+def _organiser_message(key, kind, course, occasion_id, *, enrolment=None, event=None, data=None, rows=AT_ONCE):
+    message = rows.create(
+        OutboxMessage,
         key=key,
         kind=kind,
         email=course.contact_email,
@@ -152,13 +155,13 @@ def _organiser_message(key, kind, course, occasion_id, *, enrolment=None, event=
     return message
 
 
-def _queue_organiser_notice(event, enrolment):
+def _queue_organiser_notice(event, enrolment, rows=AT_ONCE):
     course = enrolment.occasion.course
     if course.organiser_notices != OrganiserNotices.EACH or not course.contact_email:
         return None
     key = f"notice:{event.pk}"
     return _organiser_message(
-        key, Kind.ORGANISER_NOTICE, course, enrolment.occasion_id, enrolment=enrolment, event=event
+        key, Kind.ORGANISER_NOTICE, course, enrolment.occasion_id, enrolment=enrolment, event=event, rows=rows
     )
 
 

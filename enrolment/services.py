@@ -8,6 +8,7 @@ quotas, so seats taken never exceed capacity whatever the concurrency. Each chan
 """
 
 import datetime as dt
+import functools
 import secrets
 import uuid
 
@@ -17,13 +18,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.log_actions import get_active_log_context, log
-from wagtail.models import ModelLogEntry
+from wagtail.models import Locale, ModelLogEntry, Page
 
 from courses import formatting
 from courses.blocks import answer_max_length
@@ -31,6 +32,7 @@ from courses.models import CoursePage, Occasion, WaitingListMode, profession_amo
 
 from . import invoicing, notifications
 from .models import Enrolment, EnrolmentEvent, ManagerApproval
+from .rows import AT_ONCE, Rows
 
 Status = Enrolment.Status
 Kind = EnrolmentEvent.Kind
@@ -68,14 +70,14 @@ def seats_taken(occasion):
     return Enrolment.objects.filter(occasion=occasion).holding_seats().count()
 
 
-def _emit(kind, occasion_id, enrolment=None, **data):
+def _emit(kind, occasion_id, enrolment=None, *, rows=AT_ONCE, **data):
     """An event and the messages it causes, in the caller's transaction (sent after commit)."""
-    event = EnrolmentEvent.objects.create(kind=kind, occasion_id=occasion_id, enrolment=enrolment, data=data)
-    notifications.queue_for_event(event)
+    event = rows.create(EnrolmentEvent, kind=kind, occasion_id=occasion_id, enrolment=enrolment, data=data)
+    notifications.queue_for_event(event, rows=rows)
     return event
 
 
-def _audit(enrolment, action, user, data):
+def _audit(enrolment, action, user, data, *, rows=AT_ONCE):
     """Wagtail's audit entry for an enrolment, as `log()` writes it but without its full_clean(), which
     re-reads the content type and the user (two queries) while the seat lock is held. `clean()` still
     refuses an unregistered action."""
@@ -91,13 +93,13 @@ def _audit(enrolment, action, user, data):
         timestamp=timezone.now(),
     )
     entry.clean()
-    ModelLogEntry.objects.bulk_create([entry])
+    rows.add(entry)
 
 
-def _record(enrolment, kind, action, user=None, **data):
+def _record(enrolment, kind, action, user=None, *, rows=AT_ONCE, **data):
     """Audit entry, event and messages for one state change, in the caller's transaction."""
-    _audit(enrolment, f"enrolment.{action}", user, {"status": enrolment.status, **data})
-    _emit(kind, enrolment.occasion_id, enrolment, **data)
+    _audit(enrolment, f"enrolment.{action}", user, {"status": enrolment.status, **data}, rows=rows)
+    _emit(kind, enrolment.occasion_id, enrolment, rows=rows, **data)
 
 
 def _set_status(enrolment, status, **fields):
@@ -241,29 +243,140 @@ def seat_state(occasion, user):
     return taken, bool(waiting), mine
 
 
-def lock_with_seat_state(occasion_id, user):
-    """The occasion, locked (as `lock_occasion`), and then its seat state for `user` (as `seat_state`).
+def _draw_ids_sql(models):
+    # Only the models' own table and column names are formatted in.
+    sequences = [f"pg_get_serial_sequence('{model._meta.db_table}', '{model._meta.pk.column}')" for model in models]
+    return "SELECT " + ", ".join(f"nextval({sequence})" for sequence in sequences)
 
-    On PostgreSQL both statements go in one round trip, so the seat lock is held for one round trip less: a simple
-    query may carry several statements, and each takes its own snapshot when it starts, so the count sees every
-    enrolment committed before the lock was granted, exactly as a statement sent afterwards would.
+
+def lock_with_seat_state(occasion_id, user, new_ids=()):
+    """The occasion, locked (as `lock_occasion`), then its seat state for `user` (as `seat_state`) and primary keys
+    for a new row of each model in `new_ids`: (occasion, seat state, {model: [id]}, or None where none are drawn).
+
+    On PostgreSQL all go in one round trip, so the seat lock is held for one round trip less: a simple query may
+    carry several statements, and each takes its own snapshot when it starts, so the count sees every enrolment
+    committed before the lock was granted, exactly as a statement sent afterwards would. The ids are drawn under the
+    lock, so enrolments' ids keep the order in which they got the seat lock (the waiting list's order).
     """
     # Client-side binding (Django's default with psycopg 3) sends a simple query; server-side binding could not.
     if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("server_side_binding"):
         occasion = lock_occasion(occasion_id)
-        return occasion, seat_state(occasion, user)
-    locking = Occasion.objects.select_for_update().filter(pk=occasion_id).order_by()
-    compiler = locking.query.get_compiler(connection=connection)
-    sql, params = compiler.as_sql()
+        return occasion, seat_state(occasion, user), None
+    sql, names = _locking_sql(connection.alias)
+    statements = [sql, SEAT_STATE_SQL, *([_draw_ids_sql(new_ids)] if new_ids else [])]
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql}; {SEAT_STATE_SQL}", [*params, *_seat_state_params(occasion_id, user)])
+        cursor.execute("; ".join(statements), [occasion_id, *_seat_state_params(occasion_id, user)])
         row = cursor.fetchone()
         cursor.nextset()
         taken, waiting, mine = cursor.fetchone()
+        ids = None
+        if new_ids:
+            cursor.nextset()
+            ids = {model: [drawn] for model, drawn in zip(new_ids, cursor.fetchone(), strict=True)}
     if row is None:
         raise EnrolmentError(_("This occasion does not exist."), code="not_found")
-    names = [column.target.attname for column, _sql, _alias in compiler.select]
-    return Occasion.from_db(connection.alias, names, row), (taken, bool(waiting), mine)
+    return Occasion.from_db(connection.alias, names, row), (taken, bool(waiting), mine), ids
+
+
+@functools.cache
+def _locking_sql(alias):
+    """`SELECT ... FOR UPDATE` of one occasion (its id the one parameter) and its columns, compiled once per process."""
+    # Called inside the caller's transaction: the ORM compiles FOR UPDATE only there.
+    compiler = Occasion.objects.select_for_update().filter(pk=0).order_by().query.get_compiler(using=alias)
+    sql, _params = compiler.as_sql()
+    return sql, [column.target.attname for column, _sql, _alias in compiler.select]
+
+
+# The course page's fields an enrolment reads (the form's questions, the rules, the fee, the audit label and the
+# organiser's notice); tests/enrolment/test_views.py counts the queries, so a field missing here shows there.
+ENROLLING_READS = (
+    "title",
+    "live",
+    "translation_key",
+    "locale",
+    "content_type",
+    "enrolment_questions",
+    "requires_approval",
+    "requires_manager_approval",
+    "manager_days",
+    "fee",
+    "fee_vat",
+    "organiser_notices",
+    "contact_email",
+)
+
+
+@functools.cache
+def _occasion_to_enrol_sql(alias):
+    """The statement and, per model, (fields, converters) of `occasion_to_enrol`: built once per process."""
+    db = connections[alias]
+    quote = db.ops.quote_name
+    # In the models' own order of fields: Model.from_db() reads a partial row in that order.
+    wanted = {"id", "page_ptr", *ENROLLING_READS}
+    course_fields = [field for field in CoursePage._meta.concrete_fields if field.name in wanted]
+    models = [
+        (Occasion, Occasion._meta.concrete_fields),
+        (CoursePage, course_fields),
+        (Locale, Locale._meta.concrete_fields),
+    ]
+    columns, readers = [], []
+    for model, fields in models:
+        converters = []
+        for field in fields:
+            column = field.get_col(field.model._meta.db_table)
+            columns.append(f"{quote(field.model._meta.db_table)}.{quote(field.column)}")
+            converters.append((db.ops.get_db_converters(column) + column.get_db_converters(db), column))
+        readers.append((model, [field.attname for field in fields], converters))
+    occasion, course_table, page, locale = (
+        quote(Occasion._meta.db_table),
+        quote(CoursePage._meta.db_table),
+        quote(Page._meta.db_table),
+        quote(Locale._meta.db_table),
+    )
+    rules, addresses = (
+        quote(CoursePage.eligible_professions.through._meta.db_table),
+        quote(EmailAddress._meta.db_table),
+    )
+    # Only the models' own table and column names are formatted in; every value is a parameter.
+    sql = (
+        f"SELECT {', '.join(columns)},"  # noqa: S608
+        f" EXISTS (SELECT 1 FROM {rules} WHERE {rules}.coursepage_id = {occasion}.course_id),"
+        f" EXISTS (SELECT 1 FROM {addresses} WHERE {addresses}.user_id = %s AND UPPER({addresses}.email) = UPPER(%s)"
+        f" AND {addresses}.verified = %s)"
+        f" FROM {occasion} JOIN {course_table} ON {course_table}.page_ptr_id = {occasion}.course_id"
+        f" JOIN {page} ON {page}.id = {course_table}.page_ptr_id JOIN {locale} ON {locale}.id = {page}.locale_id"
+        f" WHERE {occasion}.id = %s"
+    )
+    return sql, readers
+
+
+def occasion_to_enrol(occasion_id, user):
+    """The occasion with its course (only the fields enrolling reads, ENROLLING_READS) and the course's locale, and
+    `restricted` (the course is open to some professions only) and `email_verified` (the person's address): what
+    enrolling needs before the seat lock, in one query. None when there is no such occasion.
+
+    Written once per process rather than compiled by the ORM on each enrolment: that compilation (a join of three
+    models and two subqueries) was a quarter of the CPU an enrolment took in the rush.
+    """
+    sql, readers = _occasion_to_enrol_sql(connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.email, True, occasion_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances, start = [], 0
+    for model, names, converters in readers:
+        values = list(row[start : start + len(names)])
+        for index, (field_converters, column) in enumerate(converters):
+            for convert in field_converters:  # as the ORM's compiler does: JSON, decimals, SQLite's dates
+                values[index] = convert(values[index], column, connection)
+        instances.append(model.from_db(connection.alias, names, values))
+        start += len(names)
+    occasion, course, locale = instances
+    CoursePage.locale.field.set_cached_value(course, locale)
+    Occasion.course.field.set_cached_value(occasion, course)
+    occasion.restricted, occasion.email_verified = bool(row[-2]), bool(row[-1])
+    return occasion
 
 
 # --- The line manager's approval: naming the manager and holding the seat (answers: enrolment/manager.py) ---
@@ -369,7 +482,12 @@ def enrol(
     manager_details = clean_manager(user, course, manager)
     try:
         with transaction.atomic():
-            occasion, (taken, anyone_waiting, existing_id) = lock_with_seat_state(occasion_id, user)
+            # The enrolment and its event are pointed at by the rows written with them: their ids are drawn with the
+            # lock, and all the rows go in one round trip at the end (enrolment.rows). Naming a line manager writes
+            # more rows than that, one at a time (a course with a manager's approval is not a rush).
+            drawn = () if manager_details else (Enrolment, EnrolmentEvent)
+            occasion, (taken, anyone_waiting, existing_id), ids = lock_with_seat_state(occasion_id, user, drawn)
+            rows = Rows(ids)
             if occasion.course_id != course.pk:
                 raise EnrolmentError(_("This occasion does not exist."), code="not_found")
             Occasion.course.field.set_cached_value(occasion, course)
@@ -394,10 +512,11 @@ def enrol(
                 # The fee is read under the lock: a course that got one since the form was shown asks again.
                 raise _invoice_error(invoice_errors or invoicing.clean_invoice_details({})[1])
             paid = {"fee": fee, "fee_vat": vat, **invoice_details} if fee is not None else {}
-            enrolment = Enrolment.objects.create(user=user, occasion=occasion, status=status, answers=cleaned, **paid)
+            enrolment = rows.create(Enrolment, user=user, occasion=occasion, status=status, answers=cleaned, **paid)
             if manager_details:
                 _name_manager(enrolment, occasion, course, manager_details, now)
-            _record(enrolment, kind, "create", user=user)
+            _record(enrolment, kind, "create", user=user, rows=rows)
+            rows.write()
             if paid:
                 # The profile's defaults for next time: after commit, not under the seat lock.
                 transaction.on_commit(lambda: _remember_invoice_details(user, invoice_details))

@@ -86,6 +86,14 @@ def enrol(request, page, occasion):
             return redirect("enrolment_detail", pk=enrolment.pk)
     elif request.method == "POST":
         status = 400
+    if occasion.course.get_deferred_fields():
+        # The form again, with what went wrong, on the whole page (enrol_occasion read only what enrolling needs).
+        known = getattr(page, "eligible_profession_list", None)
+        Occasion.course.field.set_cached_value(
+            occasion, CoursePage.objects.select_related("locale").get(pk=occasion.course_id)
+        )
+        page = occasion.course.in_language(request.LANGUAGE_CODE)
+        page.eligible_profession_list = known
     response = page.render(
         request,
         template="enrolment/enrol.html",
@@ -103,14 +111,20 @@ def enrol(request, page, occasion):
 
 def enrol_occasion(request, occasion_id):
     """The enrolment form by occasion id: a plain URL, without walking the page tree on every POST."""
-    # What enrolling needs to know before the seat lock, in the query that finds the occasion.
-    rules = CoursePage.eligible_professions.through.objects.filter(coursepage_id=OuterRef("course_id"))
-    annotations = {"restricted": Exists(rules)}
-    if request.user.is_authenticated:
-        annotations["email_verified"] = Exists(services.verified_addresses(request.user))
-    occasion = get_object_or_404(
-        Occasion.objects.select_related("course__locale").annotate(**annotations), pk=occasion_id
-    )
+    if request.method == "POST" and request.user.is_authenticated:
+        # What enrolling needs to know before the seat lock, in one query written once (a form shown again, after an
+        # error, reads the whole page).
+        occasion = services.occasion_to_enrol(occasion_id, request.user)
+        if occasion is None:
+            raise Http404
+    else:
+        rules = CoursePage.eligible_professions.through.objects.filter(coursepage_id=OuterRef("course_id"))
+        annotations = {"restricted": Exists(rules)}
+        if request.user.is_authenticated:
+            annotations["email_verified"] = Exists(services.verified_addresses(request.user))
+        occasion = get_object_or_404(
+            Occasion.objects.select_related("course__locale").annotate(**annotations), pk=occasion_id
+        )
     page = occasion.course.in_language(request.LANGUAGE_CODE)
     if not page.live:
         raise Http404

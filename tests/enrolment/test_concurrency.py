@@ -39,8 +39,8 @@ def slow_count(monkeypatch):
         time.sleep(0.02)
         return state
 
-    def lock_with_seat_state(occasion_id, user):  # enrolling locks and counts in one round trip
-        locked = real_lock_with_state(occasion_id, user)
+    def lock_with_seat_state(occasion_id, user, new_ids=()):  # enrolling locks and counts in one round trip
+        locked = real_lock_with_state(occasion_id, user, new_ids)
         time.sleep(0.02)
         return locked
 
@@ -54,9 +54,10 @@ def without_lock(monkeypatch):
     """The negative control: read the occasion without SELECT ... FOR UPDATE."""
     from courses.models import Occasion
 
-    def lock_with_seat_state(occasion_id, user):
+    def lock_with_seat_state(occasion_id, user, new_ids=()):
         occasion = Occasion.objects.get(pk=occasion_id)
-        return occasion, services.seat_state(occasion, user)  # slowed down by slow_count, when it is on
+        # Slowed down by slow_count, when it is on; no ids drawn, so each row is saved at once.
+        return occasion, services.seat_state(occasion, user), None
 
     monkeypatch.setattr(services, "lock_occasion", lambda occasion_id: Occasion.objects.get(pk=occasion_id))
     monkeypatch.setattr(services, "lock_with_seat_state", lock_with_seat_state)

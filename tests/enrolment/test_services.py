@@ -761,9 +761,10 @@ def test_refused_operation_leaves_no_log_and_no_event(participant, full_occasion
 
 
 def test_state_change_and_its_audit_entry_commit_together(participant, occasion):
-    # If the event cannot be written, neither the enrolment nor its audit entry may remain.
+    # If the event's message cannot be queued, neither the enrolment nor its audit entry may remain (on PostgreSQL
+    # they are not even sent: enrolment.rows writes them together at the end).
     with (
-        mock.patch.object(EnrolmentEvent.objects, "create", side_effect=RuntimeError("outbox down")),
+        mock.patch.object(services.notifications, "queue_for_event", side_effect=RuntimeError("outbox down")),
         pytest.raises(RuntimeError),
     ):
         enrol(participant, occasion)
