@@ -40,6 +40,11 @@ SETTINGS_MODULE = "bench.settings"  # atmp.settings.production with STATIC_ROOT 
 HOST = "127.0.0.1"
 
 
+def database_name(script):
+    """The benchmark's own database: `atmp_bench_<script>`, or under `BENCH_DATABASE_PREFIX` (one per session)."""
+    return f"{os.environ.get('BENCH_DATABASE_PREFIX', 'atmp_bench')}_{script}"
+
+
 # --- Database and Django --------------------------------------------------------------------------------
 
 

@@ -39,6 +39,7 @@ from common import (  # noqa: E402
     Request,
     Row,
     cpu_seconds,
+    database_name,
     in_second_process,
     print_table,
     run_load,
@@ -379,7 +380,7 @@ def main():
     parser.add_argument("--attempts", type=int, default=2000)
     parser.add_argument("--seats", type=int, default=30)
     parser.add_argument("--concurrency", type=int, default=64)
-    parser.add_argument("--database", default="atmp_bench_enrolment_rush")
+    parser.add_argument("--database", default=database_name("enrolment_rush"))
     parser.add_argument("--json", help="also write the rush's attempts/s, p50, p95 (seconds) and checks here")
     args = parser.parse_args()
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BenchEnv, in_second_process  # noqa: E402
+from common import BenchEnv, database_name, in_second_process  # noqa: E402
 from enrolment_rush import logged_in_sessions  # noqa: E402
 
 COPY_SQL = """
@@ -140,7 +140,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--database", default="atmp_bench_export")
+    parser.add_argument("--database", default=database_name("export"))
     args = parser.parse_args()
 
     bench = BenchEnv(args.database)

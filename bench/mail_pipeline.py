@@ -43,7 +43,7 @@ from pathlib import Path
 os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import HOST, REDIS_URL, REPO, BenchEnv, cpu_seconds, free_port  # noqa: E402
+from common import HOST, REDIS_URL, REPO, BenchEnv, cpu_seconds, database_name, free_port  # noqa: E402
 
 QUEUE = "celery"
 CEILING_RUNS = 3
@@ -433,7 +433,7 @@ def main():
     parser.add_argument("--messages", type=int, default=500, help="confirmation e-mails per row (K)")
     parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes/threads")
     parser.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
-    parser.add_argument("--database", default=f"{os.environ.get('BENCH_DATABASE_PREFIX', 'atmp_bench')}_mail_pipeline")
+    parser.add_argument("--database", default=database_name("mail_pipeline"))
     parser.add_argument("--keep", action="store_true", help="keep the database, and reuse it if it is there")
     args = parser.parse_args()
     count = args.messages

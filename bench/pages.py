@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BenchEnv, Request, Row, free_port, print_table, run_load  # noqa: E402
+from common import BenchEnv, Request, Row, database_name, free_port, print_table, run_load  # noqa: E402
 from enrolment_rush import logged_in_sessions  # noqa: E402
 
 PRETIX_RATE = 24  # req/s: pretix's event page, PostgreSQL + Redis + 2 gunicorn workers
@@ -196,7 +196,7 @@ def main():
     parser.add_argument("--duration", type=float, default=6.0, help="seconds per page (and per ceiling) at most")
     parser.add_argument("--requests", type=int, default=2000, help="requests per page (and per ceiling) at most")
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--database", default="atmp_bench_pages")
+    parser.add_argument("--database", default=database_name("pages"))
     parser.add_argument("--modes", default="uncached,cached,logged-in", help="which of uncached, cached, logged-in")
     parser.add_argument("--json", help="also write the rows here (name, req/s, p50, p95 in seconds)")
     args = parser.parse_args()

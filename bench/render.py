@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BenchEnv  # noqa: E402
+from common import BenchEnv, database_name  # noqa: E402
 from pages import build_with_factories  # noqa: E402
 
 PAGES = [
@@ -87,7 +87,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renders", type=int, default=30, help="timed renders per page and size")
     parser.add_argument("--courses", type=int, default=100)
-    parser.add_argument("--database", default="atmp_bench_render")
+    parser.add_argument("--database", default=database_name("render"))
     parser.add_argument("--profile", action="store_true", help="profile one render of the first page")
     parser.add_argument("--json", help="also write the figures here")
     parser.add_argument("--keep", action="store_true", help="keep the database, and reuse it if it is there")

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import REPO, BenchEnv, free_port, in_second_process  # noqa: E402
+from common import REPO, BenchEnv, database_name, free_port, in_second_process  # noqa: E402
 from enrolment_rush import logged_in_sessions  # noqa: E402
 
 CSRF_CHARS = string.ascii_letters + string.digits
@@ -263,7 +263,7 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--people", type=int, default=400)
     parser.add_argument("--occasions", type=int, default=6)
-    parser.add_argument("--database", default="atmp_bench_soak")
+    parser.add_argument("--database", default=database_name("soak"))
     args = parser.parse_args()
 
     bench = BenchEnv(args.database)
