@@ -280,7 +280,7 @@ def catalogue_listing(filters, locale, page_number, ranking=None, now=None, per_
     paginator.count = total  # a cached_property: set, nothing is counted again
     page = paginator.get_page(page_number)  # the page the query chose, by the same rules
 
-    def courses_of(ids):
+    def courses_of(ids, _now):
         return CoursePage.objects.filter(pk__in=ids).prefetch_related(None).defer(*CARD_DEFERRED)
 
     courses = []
@@ -474,9 +474,9 @@ def _fill_page(page, items, filters, now, language_code, links=None):
     _attach_taxonomy)."""
     _attach_taxonomy(items, language_code or translation.get_language() or settings.LANGUAGE_CODE, links)
 
-    def occasions_of(keys):
+    def occasions_of(keys, when):
         return (
-            matching_occasions(filters, _NOW)
+            matching_occasions(filters, when)
             .filter(course__translation_key__in=keys)
             .with_seats()
             .annotate(course_key=F("course__translation_key"))
@@ -489,7 +489,8 @@ def _fill_page(page, items, filters, now, language_code, links=None):
         shape = ("occasions", repr(sorted(filters.items())), len(keys))
         sql, params = _compiled_shape(shape, occasions_of, _uuid_stand_ins(len(keys)), keys, now)
         for occasion in Occasion.objects.raw(sql, params):
-            by_course[occasion.course_key].append(occasion)
+            key = occasion.course_key  # a raw query's extra column is as the driver gives it: SQLite's is hex text
+            by_course[key if isinstance(key, uuid.UUID) else uuid.UUID(key)].append(occasion)
     for course in items:
         course.matching_occasions = by_course[course.translation_key]
     page.object_list = items
@@ -511,14 +512,20 @@ def _uuid_stand_ins(n):
 
 
 def _compiled_shape(shape, build, stand_ins, values, now=None):
-    """(sql, params) of the queryset build(values), compiled as build(stand_ins) once per `shape`."""
+    """(sql, params) of the queryset build(values, now), compiled as build(stand_ins, _NOW) once per `shape`.
+
+    PostgreSQL only: other backends turn values into strings while compiling (SQLite writes an instant as text), so
+    a stand-in would stay in the SQL unnoticed; there each run compiles its own."""
+    now = now or timezone.now()
+    if connection.vendor != "postgresql":
+        return build(values, now).query.sql_with_params()
     compiled = _compiled_shapes.get(shape)
     if compiled is None:
         if len(_compiled_shapes) >= COMPILED_FACETS_KEPT:
             _compiled_shapes.clear()
-        compiled = _compiled_shapes[shape] = build(stand_ins).query.sql_with_params()
+        compiled = _compiled_shapes[shape] = build(stand_ins, _NOW).query.sql_with_params()
     sql, params = compiled
-    real = {**dict(zip(stand_ins, values, strict=True)), _NOW: now or timezone.now()}
+    real = {**dict(zip(stand_ins, values, strict=True)), _NOW: now}
     swapped, replaced = [], set()
     for param in params:
         try:
@@ -529,7 +536,7 @@ def _compiled_shape(shape, build, stand_ins, values, now=None):
             replaced.add(param)
         swapped.append(value)
     if replaced != {*stand_ins, *({_NOW} & replaced)}:  # a stand-in did not reach the SQL as such: no shortcut
-        return build(values).query.sql_with_params()
+        return build(values, now).query.sql_with_params()
     return sql, swapped
 
 
@@ -551,7 +558,7 @@ def _attach_taxonomy(courses, language_code, links=None):
 def _taxonomy_links(courses, relations):
     """The courses' links to their centres and topics, in one query."""
 
-    def links_of(ids):
+    def links_of(ids, _now):
         parts = []
         for facet, descriptor in relations.items():
             through = descriptor.through
