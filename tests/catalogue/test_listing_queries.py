@@ -27,6 +27,8 @@ from enrolment.factories import EnrolmentFactory
 # adds its own (1).
 MAX_QUERIES = 9
 SEARCH_QUERIES = 1
+# Other databases than PostgreSQL (SQLite for `make run`) count the facets and read the page's courses in two.
+OTHER_DATABASES_QUERIES = 1
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +114,8 @@ def test_listing_queries_do_not_grow_with_the_number_of_courses(client, db, hund
     with_100, text_100 = listing_queries(client, url)
 
     assert with_10 == with_100
-    assert with_100 <= MAX_QUERIES + (SEARCH_QUERIES if "q=" in url else 0)
+    other_database = OTHER_DATABASES_QUERIES if connection.vendor != "postgresql" else 0
+    assert with_100 <= MAX_QUERIES + (SEARCH_QUERIES if "q=" in url else 0) + other_database
     # The listing really showed 10 courses, then a full page of the 100.
     assert (text_10.count('class="course-card"'), text_100.count('class="course-card"')) == (10, 12)
     # The footer links each page in the visitor's language.
