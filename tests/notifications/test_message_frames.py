@@ -33,14 +33,18 @@ def mail_to(address):
     return email
 
 
-def test_people_told_about_one_occasion_each_get_their_own_parts(person, occasion, committed):
+def three_enrolled(person, occasion, committed, first):
+    """`first` and Bodil (Swedish) and Cecilia (English) enrolled in one occasion: one frame per language."""
     occasion.capacity = None
     occasion.save()
-    anna, bo = person("sv", first_name="Annelie"), person("sv", first_name="Bodil")
-    cecilia = person("en", first_name="Cecilia")
-
+    people = (person("sv", first_name=first), person("sv", first_name="Bodil"), person("en", first_name="Cecilia"))
     with committed():
-        enrolments = {someone: services.enrol(someone, occasion.pk) for someone in (anna, bo, cecilia)}
+        enrolments = {someone: services.enrol(someone, occasion.pk) for someone in people}
+    return (*people, enrolments)
+
+
+def test_people_told_about_one_occasion_each_get_their_own_parts(person, occasion, committed):
+    anna, bo, cecilia, enrolments = three_enrolled(person, occasion, committed, "Annelie")
 
     for someone, others in ((anna, (bo, cecilia)), (bo, (anna, cecilia)), (cecilia, (anna, bo))):
         email = mail_to(someone.email)
@@ -123,13 +127,7 @@ def leaves(message):
 
 
 def test_each_person_gets_their_own_values_in_the_frames_bytes(person, occasion, committed):
-    occasion.capacity = None
-    occasion.save()
-    asa, bo = person("sv", first_name="<Åsa & Co>"), person("sv", first_name="Bodil")
-    cecilia = person("en", first_name="Cecilia")
-
-    with committed():
-        enrolments = {someone: services.enrol(someone, occasion.pk) for someone in (asa, bo, cecilia)}
+    asa, bo, cecilia, enrolments = three_enrolled(person, occasion, committed, "<Åsa & Co>")
 
     for someone in (asa, bo, cecilia):
         email = mail_to(someone.email)
