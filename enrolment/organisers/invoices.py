@@ -22,7 +22,7 @@ from .. import access, invoicing, services
 from ..models import Enrolment
 from . import exports, figures
 from .permissions import OrganisersMenuItem
-from .reports import CentreChoices
+from .reports import CentreChoices, CentreFilterForm
 
 FORMATS = [("xlsx", _("Excel (.xlsx)")), ("csv", _("CSV (UTF-8, opens in Excel)"))]
 MAX_PERIOD_DAYS = 3 * 366  # a longer period is more than any invoicing round needs
@@ -51,8 +51,7 @@ def occasion_invoice_basis(request, occasion):
     return invoice_basis_response(request, enrolments, export_format, name, {"occasion": [str(occasion.pk)]})
 
 
-class InvoiceBasisForm(forms.Form):
-    centre = forms.ChoiceField(label=_("ATMP-centre"), required=False)
+class InvoiceBasisForm(CentreFilterForm):
     start = forms.DateField(
         label=_("Occasions from"),
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -62,16 +61,6 @@ class InvoiceBasisForm(forms.Form):
         label=_("Occasions until"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("The day included.")
     )
     export = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="xlsx", widget=forms.RadioSelect)
-
-    def __init__(self, centres, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.centres = centres
-        self.fields["centre"].choices = centres.choices
-
-    def clean_centre(self):
-        """A centre among the viewer's own (ChoiceField refused any other); empty means all of them."""
-        value = self.cleaned_data["centre"]
-        return self.centres.centres[int(value)] if value else None
 
     def clean(self):
         cleaned = super().clean()

@@ -117,9 +117,10 @@ class CentreChoices:
         return dict(self.choices)["" if centre is None else str(centre.pk)]
 
 
-class ReportFilterForm(forms.Form):
+class CentreFilterForm(forms.Form):
+    """A form whose `centre` is one of the viewer's own centres (CentreChoices), or empty for all of them."""
+
     centre = forms.ChoiceField(label=_("ATMP-centre"), required=False)
-    period = forms.TypedChoiceField(label=_("Period"), choices=PERIOD_CHOICES, coerce=int, required=False)
 
     def __init__(self, centres, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,8 +128,13 @@ class ReportFilterForm(forms.Form):
         self.fields["centre"].choices = centres.choices
 
     def clean_centre(self):
+        """A centre among the viewer's own (ChoiceField refused any other); empty means all of them."""
         value = self.cleaned_data["centre"]
         return self.centres.centres[int(value)] if value else None
+
+
+class ReportFilterForm(CentreFilterForm):
+    period = forms.TypedChoiceField(label=_("Period"), choices=PERIOD_CHOICES, coerce=int, required=False)
 
 
 def filters(request):
