@@ -9,6 +9,7 @@ approval mail, the confirmation mail, the course page and the invoice basis all 
 
 from decimal import Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
@@ -28,6 +29,19 @@ class VatStatus(models.TextChoices):
 
 
 VAT_RATE = Decimal("0.25")
+
+
+def fee_field(verbose_name, help_text):
+    """An amount in SEK (a course's or an occasion's fee), never negative; empty means "not set here"."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=help_text,
+    )
 
 
 def has_fee(amount):

@@ -50,7 +50,7 @@ from accounts.models import Profession
 
 from . import registry
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, EnrolmentQuestionsBlock, EvaluationQuestionsBlock
-from .fees import VatStatus, effective_fee, has_fee
+from .fees import VatStatus, effective_fee, fee_field, has_fee
 from .ical import calendar_response, occasion_calendar
 from .page_cache import CachedPageMixin
 from .panels import DefaultEvaluationPanel, TranslationStatusPanel
@@ -517,15 +517,7 @@ class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
         EvaluationQuestionsBlock(), verbose_name=_("the course's own questions"), blank=True
     )
     # The fee (courses/fees.py): per occasion, the course's unless an occasion sets its own.
-    fee = models.DecimalField(
-        _("fee per occasion (SEK)"),
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-        help_text=_("Empty or 0 means free of charge. An occasion can set its own fee."),
-    )
+    fee = fee_field(_("fee per occasion (SEK)"), _("Empty or 0 means free of charge. An occasion can set its own fee."))
     fee_vat = models.CharField(_("VAT"), max_length=10, choices=VatStatus.choices, default=VatStatus.EXCLUDED)
 
     # Under a centre's page (its course owners manage it), or under the catalogue for network-wide courses
@@ -1132,15 +1124,7 @@ class Occasion(ClusterableModel):
     cancellation_deadline = models.DateTimeField(
         _("cancellation deadline"), null=True, blank=True, help_text=_("Empty means when enrolment closes.")
     )
-    fee = models.DecimalField(
-        _("fee (SEK)"),
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-        help_text=_("Empty means the course's fee (Enrolment tab); 0 means free of charge."),
-    )
+    fee = fee_field(_("fee (SEK)"), _("Empty means the course's fee (Enrolment tab); 0 means free of charge."))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     # Calendar invitations: SEQUENCE rises each time participants are told the time or place changed, and
     # `announced` remembers what they were last told (so a publish without such changes sends nothing).
