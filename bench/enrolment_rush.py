@@ -403,7 +403,9 @@ def main():
         ceiling = in_second_process(
             sql_ceiling, bench.database_url, scenario.ceiling.pk, user_ids, args.seats, seat_statuses, args.concurrency
         )
-        profile_dir = tempfile.mkdtemp(prefix="bench-rush-profile-") if PROFILE == "server" else None
+        # BENCH_PROFILE_DIR keeps the workers' profiles there (for pstats) instead of in a folder removed afterwards.
+        kept = os.environ.get("BENCH_PROFILE_DIR")
+        profile_dir = (kept or tempfile.mkdtemp(prefix="bench-rush-profile-")) if PROFILE == "server" else None
         with bench.gunicorn(**({"BENCH_PROFILE_DIR": profile_dir} if profile_dir else {})) as server:
             # Warm both workers (imports, templates, Wagtail's site cache) with the enrol form: no writes.
             warm = [Request("GET", scenario.path, {"Cookie": request.headers["Cookie"]}) for request in requests[:20]]
@@ -426,7 +428,8 @@ def main():
             tracebacks = server.server_errors()
         if profile_dir:
             print_profile(pstats.Stats(*map(str, Path(profile_dir).glob("*.prof"))), args.attempts, "gunicorn workers")
-            shutil.rmtree(profile_dir, ignore_errors=True)
+            if not kept:
+                shutil.rmtree(profile_dir, ignore_errors=True)
         queries, locked, enrol_ms = probe_in_process(enrol_requests(scenario.probe_path, scenario.probe_sessions))
 
         print()

@@ -7,6 +7,10 @@ simple query (several statements), instead of one `objects.create` each. A row t
 primary key before it is inserted (drawn from its sequence, see `services.lock_with_seat_state`); the others get
 theirs back from the INSERT.
 
+The seat transaction's own BEGIN and COMMIT travel the same way (`begin_in_statement`): BEGIN with the lock's
+statement and COMMIT after the INSERTs, so a whole enrolment is two round trips to the database, the lock held
+for one, instead of the four psycopg would make (BEGIN, lock, INSERTs, COMMIT).
+
 Without drawn ids (SQLite, the project's default, or PostgreSQL with server-side binding, which sends one
 statement at a time) each row is saved when it is made, as before.
 """
@@ -16,10 +20,17 @@ import functools
 from django.db import connection
 
 
+class Drawn(dict):
+    """{model: [primary key, ...]} drawn with the seat lock. `commit`: the transaction began with the lock's
+    statement (`begin_in_statement`), so the rows' INSERTs end it, in their round trip."""
+
+    commit = False
+
+
 class Rows:
     """Make rows with `create(model, **fields)`; `write()` inserts those not yet saved.
 
-    `ids`: {model: [primary key, ...]} drawn beforehand, or None to save each row at once.
+    `ids`: {model: [primary key, ...]} drawn beforehand (a `Drawn`), or None to save each row at once.
     """
 
     def __init__(self, ids=None):
@@ -44,8 +55,11 @@ class Rows:
         return model.objects.create(**fields) if not self.deferred else self.add(model(**fields))
 
     def write(self):
-        if self.pending:
-            insert(self.pending)
+        """Insert the pending rows. When the transaction began with the lock (`Drawn.commit`) this commits it:
+        nothing may be written after, in the same `atomic()` block."""
+        commit = getattr(self.ids, "commit", False)
+        if self.pending or commit:
+            insert(self.pending, commit=commit)
             self.pending = []
 
 
@@ -53,28 +67,53 @@ class Rows:
 AT_ONCE = Rows()
 
 
+def begin_in_statement():
+    """Whether this transaction's BEGIN may go with its first statement, which must then start with "BEGIN;": only
+    for the outermost `atomic()` block, before it has sent anything, on a connection with the server's defaults
+    (no isolation level or read-only of its own). psycopg is then told not to send a BEGIN of its own, so the
+    statements that follow run in the transaction the server opened; Django's commit() or rollback() at the end
+    of the block finish it as usual (psycopg sends COMMIT or ROLLBACK only while a transaction is open)."""
+    from psycopg.pq import TransactionStatus
+
+    if connection.vendor != "postgresql" or len(connection.atomic_blocks) != 1:
+        return False
+    raw = connection.connection
+    if raw.info.transaction_status != TransactionStatus.IDLE or (raw.isolation_level, raw.read_only) != (None, None):
+        return False
+    raw.autocommit = True  # psycopg's own flag only: Django still sees the atomic block it opened
+    return True
+
+
 @functools.cache
 def _insert_sql(model, with_pk):
+    """The INSERT of one row of `model` around its values, as bytes: (before the values, after them, fields)."""
     meta = model._meta
     fields = [field for field in meta.local_concrete_fields if with_pk or not field.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
-    if not with_pk:
-        sql += f" RETURNING {quote(meta.pk.column)}"
-    return sql, fields
+    after = ")" if with_pk else f") RETURNING {quote(meta.pk.column)}"
+    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (".encode(), after.encode(), fields  # noqa: S608
 
 
-def insert(rows):
+def insert(rows, *, commit=False):
     """INSERT model instances in one round trip (PostgreSQL, client-side binding), as the ORM would one by one:
-    the same defaults, `auto_now` values and conversions. Rows without a primary key get theirs back."""
-    statements, params = [], []
+    the same defaults, `auto_now` values and conversions. Rows without a primary key get theirs back. `commit`:
+    COMMIT goes in the same round trip.
+
+    The values are made literals by psycopg's own adapters, as its client-side cursor would, but written into
+    the statement here: psycopg re-parses a statement with more than 50 parameters on every execution."""
+    from psycopg.adapt import Transformer
+
+    literal = Transformer(connection.connection).as_literal
+    statements = []
     for row in rows:
-        sql, fields = _insert_sql(type(row), row.pk is not None)
-        statements.append(sql)
-        params.extend(field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields)
+        before, after, fields = _insert_sql(type(row), row.pk is not None)
+        values = (field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields)
+        statements.append(before + b", ".join(b"NULL" if value is None else literal(value) for value in values) + after)
+    if commit:
+        statements.append(b"COMMIT")
     with connection.cursor() as cursor:
-        cursor.execute("; ".join(statements), params)
+        cursor.execute(b"; ".join(statements).decode(connection.connection.info.encoding))
         for index, row in enumerate(rows):
             if index:
                 cursor.nextset()

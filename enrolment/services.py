@@ -32,7 +32,7 @@ from courses.models import CoursePage, Occasion, WaitingListMode, profession_amo
 
 from . import invoicing, notifications
 from .models import Enrolment, EnrolmentEvent, ManagerApproval
-from .rows import AT_ONCE, Rows
+from .rows import AT_ONCE, Drawn, Rows, begin_in_statement
 
 Status = Enrolment.Status
 Kind = EnrolmentEvent.Kind
@@ -264,15 +264,21 @@ def lock_with_seat_state(occasion_id, user, new_ids=()):
         return occasion, seat_state(occasion, user), None
     sql, names = _locking_sql(connection.alias)
     statements = [sql, SEAT_STATE_SQL, *([_draw_ids_sql(new_ids)] if new_ids else [])]
+    # The transaction's BEGIN goes in this round trip too, and its COMMIT with the rows written at the end
+    # (enrolment.rows): only when those rows are drawn for, since they carry the COMMIT.
+    begun = bool(new_ids) and begin_in_statement()
     with connection.cursor() as cursor:
-        cursor.execute("; ".join(statements), [occasion_id, *_seat_state_params(occasion_id, user)])
+        cursor.execute("; ".join(["BEGIN"] * begun + statements), [occasion_id, *_seat_state_params(occasion_id, user)])
+        if begun:
+            cursor.nextset()
         row = cursor.fetchone()
         cursor.nextset()
         taken, waiting, mine = cursor.fetchone()
         ids = None
         if new_ids:
             cursor.nextset()
-            ids = {model: [drawn] for model, drawn in zip(new_ids, cursor.fetchone(), strict=True)}
+            ids = Drawn({model: [drawn] for model, drawn in zip(new_ids, cursor.fetchone(), strict=True)})
+            ids.commit = begun
     if row is None:
         raise EnrolmentError(_("This occasion does not exist."), code="not_found")
     return Occasion.from_db(connection.alias, names, row), (taken, bool(waiting), mine), ids
