@@ -116,7 +116,13 @@ class Enrolment(models.Model):
         permissions = [("manage_all_enrolments", _("Can see and manage the participants of every centre"))]
 
     def __str__(self):
-        return f"{self.user} – {self.occasion} ({self.get_status_display()})"
+        # The label from the enum: get_status_display() builds a dict of all the (lazy) choices on every call, and
+        # every enrolment's audit entry is labelled with this, under the seat lock.
+        try:
+            status = self.Status(self.status).label
+        except ValueError:
+            status = self.status
+        return f"{self.user} – {self.occasion} ({status})"
 
     @property
     def is_active(self):

@@ -17,7 +17,7 @@ statement at a time) each row is saved when it is made, as before.
 
 import functools
 
-from django.db import connection
+from django.db import connection, models
 
 
 class Drawn(dict):
@@ -84,15 +84,44 @@ def begin_in_statement():
     return True
 
 
+# Fields whose value, when it is already of their own plain type (or None), is saved as it is: get_db_prep_save()
+# would only check that. Most of a row's fields; the others (dates, JSON, decimals, UUIDs, auto_now) go through it.
+_PLAIN_TYPES = (
+    (models.CharField, str),
+    (models.TextField, str),
+    (models.BooleanField, bool),
+    (models.IntegerField, int),  # AutoFields too
+)
+
+
+def _plain_type(field):
+    """str, int or bool when `field` saves a value of that type as it is, else None."""
+    if field.is_relation:
+        field = field.target_field
+    if type(field).pre_save is not models.Field.pre_save:
+        return None
+    return next((plain for kind, plain in _PLAIN_TYPES if isinstance(field, kind)), None)
+
+
 @functools.cache
 def _insert_sql(model, with_pk):
-    """The INSERT of one row of `model` around its values, as bytes: (before the values, after them, fields)."""
+    """The INSERT of one row of `model` around its values, as bytes: (before the values, after them, [(field,
+    attname, plain type)])."""
     meta = model._meta
     fields = [field for field in meta.local_concrete_fields if with_pk or not field.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     after = ")" if with_pk else f") RETURNING {quote(meta.pk.column)}"
-    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (".encode(), after.encode(), fields  # noqa: S608
+    readers = [(field, field.attname, _plain_type(field)) for field in fields]
+    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (".encode(), after.encode(), readers  # noqa: S608
+
+
+def _values(row, readers):
+    for field, attname, plain in readers:
+        if plain is not None and ((value := getattr(row, attname)) is None or type(value) is plain):
+            yield value
+        else:
+            yield field.get_db_prep_save(field.pre_save(row, True), connection)
 
 
 def insert(rows, *, commit=False):
@@ -107,8 +136,8 @@ def insert(rows, *, commit=False):
     literal = Transformer(connection.connection).as_literal
     statements = []
     for row in rows:
-        before, after, fields = _insert_sql(type(row), row.pk is not None)
-        values = (field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields)
+        before, after, readers = _insert_sql(type(row), row.pk is not None)
+        values = _values(row, readers)
         statements.append(before + b", ".join(b"NULL" if value is None else literal(value) for value in values) + after)
     if commit:
         statements.append(b"COMMIT")

@@ -30,7 +30,7 @@ from courses import formatting
 from courses.blocks import answer_max_length
 from courses.models import CoursePage, Occasion, WaitingListMode, profession_among
 
-from . import invoicing, notifications
+from . import invoicing, notifications, prepared
 from .models import Enrolment, EnrolmentEvent, ManagerApproval
 from .rows import AT_ONCE, Drawn, Rows, begin_in_statement
 
@@ -238,7 +238,7 @@ def seat_state(occasion, user):
     occasion's enrolments did.
     """
     with connection.cursor() as cursor:
-        cursor.execute(SEAT_STATE_SQL, _seat_state_params(occasion.pk, user))
+        cursor.execute(prepared.sql("atmp_seat_state", SEAT_STATE_SQL), _seat_state_params(occasion.pk, user))
         taken, waiting, mine = cursor.fetchone()
     return taken, bool(waiting), mine
 
@@ -263,7 +263,7 @@ def lock_with_seat_state(occasion_id, user, new_ids=()):
         occasion = lock_occasion(occasion_id)
         return occasion, seat_state(occasion, user), None
     sql, names = _locking_sql(connection.alias)
-    statements = [sql, SEAT_STATE_SQL, *([_draw_ids_sql(new_ids)] if new_ids else [])]
+    statements = [sql, prepared.sql("atmp_seat_state", SEAT_STATE_SQL), *([_draw_ids_sql(new_ids)] if new_ids else [])]
     # The transaction's BEGIN goes in this round trip too, and its COMMIT with the rows written at the end
     # (enrolment.rows): only when those rows are drawn for, since they carry the COMMIT.
     begun = bool(new_ids) and begin_in_statement()
@@ -365,8 +365,10 @@ def occasion_to_enrol(occasion_id, user):
     models and two subqueries) was a quarter of the CPU an enrolment took in the rush.
     """
     sql, readers = _occasion_to_enrol_sql(connection.alias)
+    # The first thing an enrolment reads, outside its transaction: where this connection prepares the statements.
+    prepared.prepare({"atmp_occasion_to_enrol": sql, "atmp_seat_state": SEAT_STATE_SQL})
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, user.email, True, occasion_id])
+        cursor.execute(prepared.sql("atmp_occasion_to_enrol", sql), [user.pk, user.email, True, occasion_id])
         row = cursor.fetchone()
     if row is None:
         return None

@@ -1,0 +1,180 @@
+"""An enrolment's trips to PostgreSQL (bench/README.md, "The enrolment rush"): the seat transaction in two round
+trips, its reads prepared once per connection, its rows written as the ORM would write them, and the connection
+left as Django expects it, whether the enrolment succeeds or a rule refuses it under the lock."""
+
+import datetime as dt
+import decimal
+import uuid
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from accounts.models import User
+from courses.factories import OccasionFactory, create_course
+from enrolment import rows, services
+from enrolment.models import Enrolment, OutboxMessage
+
+from .conftest import make_participant
+
+Status = Enrolment.Status
+
+# Values that a literal written into the statement could get wrong: quotes, backslashes, placeholders, non-ASCII.
+AWKWARD = 'Åsa\'s \\ "quoted" 100% %s %(name)s; DROP TABLE x; -- 🧬'
+
+
+@pytest.fixture
+def course(site):
+    return create_course(site.catalogue["sv"], title="GMP för sjukhusundantag")
+
+
+def enrol_over_http(client, occasion):
+    person = make_participant()
+    client.force_login(person)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/sv/enrol/{occasion.pk}/", {})
+    assert response.status_code == 302
+    return person, [query["sql"] for query in queries.captured_queries]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_seat_transaction_is_two_round_trips_and_its_reads_are_prepared(client, course):
+    occasion = OccasionFactory(course=course, capacity=1)
+    enrol_over_http(client, occasion)  # this connection prepares the statements once
+
+    person, statements = enrol_over_http(client, occasion)
+
+    assert Enrolment.objects.get(user=person).status == Status.WAITING
+    locked_at = next(index for index, sql in enumerate(statements) if "FOR UPDATE" in sql)
+    assert statements[locked_at].startswith("BEGIN; "), "BEGIN goes with the lock"
+    assert "EXECUTE atmp_seat_state(" in statements[locked_at]
+    assert statements[locked_at + 1].count("INSERT INTO") == 4
+    assert statements[locked_at + 1].endswith("; COMMIT"), "COMMIT goes with the rows"
+    assert any(sql.startswith("EXECUTE atmp_occasion_to_enrol(") for sql in statements[:locked_at])
+    # Django's view of the connection is intact: autocommit again, and a write outside a transaction persists.
+    assert connection.get_autocommit() and connection.connection.autocommit
+    Enrolment.objects.filter(user=person).update(message="kept")
+    connection.close()
+    assert Enrolment.objects.get(user=person).message == "kept"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_refusal_under_the_lock_rolls_back_and_leaves_the_connection_usable(course):
+    from psycopg.pq import TransactionStatus
+
+    occasion = OccasionFactory(course=course, capacity=5)
+    person = make_participant()
+    services.enrol(person, occasion.pk)
+
+    with pytest.raises(services.EnrolmentError) as refused:
+        services.enrol(person, occasion.pk)  # refused after the lock: already enrolled
+    assert refused.value.code == "already_enrolled"
+    occasion.status = occasion.Status.CANCELLED
+    occasion.save()
+    with pytest.raises(services.EnrolmentError) as refused:
+        services.enrol(make_participant(), occasion.pk)
+    assert refused.value.code == "cancelled"
+
+    assert connection.connection.info.transaction_status == TransactionStatus.IDLE
+    assert Enrolment.objects.filter(occasion=occasion).count() == 1
+    assert ModelLogEntry.objects.filter(action="enrolment.create").count() == 1
+    # The next enrolment, on another occasion, goes through as usual.
+    services.enrol(make_participant(), OccasionFactory(course=course, capacity=5).pk)
+    assert Enrolment.objects.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_enrolment_inside_an_outer_transaction_keeps_to_it(course):
+    # Inside someone else's atomic() block, the enrolment is a savepoint: it must not commit their transaction.
+    occasion = OccasionFactory(course=course, capacity=5)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.enrol(make_participant(), occasion.pk)
+        raise RuntimeError("the caller changes its mind")
+
+    assert not Enrolment.objects.filter(occasion=occasion).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_rows_written_together_equal_those_the_orm_writes(course):
+    occasion = OccasionFactory(course=course, capacity=5)
+    people = [make_participant(), make_participant()]
+    now = timezone.now()
+
+    def made(user):
+        return [
+            Enrolment(
+                user=user,
+                occasion=occasion,
+                status=Status.CONFIRMED,
+                answers={"why": AWKWARD, "nested": [1, 2.5, None, True, {"q": "'"}]},
+                message=AWKWARD,
+                offer_expires_at=now + dt.timedelta(hours=3),
+                fee=decimal.Decimal("4500.50"),
+                fee_vat="excl",
+                invoice_organisation=AWKWARD[:200],
+                cost_centre="K-5120",
+                invoice_reference="",
+                fee_stands=True,
+            ),
+            ModelLogEntry(
+                content_type_id=1,
+                object_id="1",
+                label=AWKWARD,
+                action="enrolment.create",
+                data={"status": "confirmed", "text": AWKWARD},
+                uuid=uuid.UUID(int=7),
+                user=user,
+                timestamp=now,
+            ),
+            OutboxMessage(
+                key=f"test:{user.pk}",
+                kind=OutboxMessage.Kind.CONFIRMED,
+                user=user,
+                email=user.email,
+                language="sv",
+                occasion=occasion,
+                data={"text": AWKWARD},
+                attempts=2,
+                last_error=AWKWARD,
+                next_attempt_at=now,
+            ),
+        ]
+
+    together, one_by_one = made(people[0]), made(people[1])
+    rows.insert(together)
+    for row in one_by_one:
+        type(row).objects.bulk_create([row])
+
+    def stored(row):
+        values = type(row).objects.filter(pk=row.pk).values().get()
+        differ = {"id", "user_id", "created_at", "updated_at", "key", "email", "message_id"}  # per person or row
+        return {name: value for name, value in values.items() if name not in differ}
+
+    assert all(row.pk for row in together)
+    for mine, orms in zip(together, one_by_one, strict=True):
+        assert stored(mine) == stored(orms)
+    enrolment = Enrolment.objects.get(pk=together[0].pk)
+    assert enrolment.created_at and enrolment.updated_at, "auto_now fields are set, as the ORM sets them"
+
+
+@pytest.mark.django_db
+def test_a_user_by_primary_key_is_the_orms_user(site):
+    person = make_participant(first_name=AWKWARD[:30])
+
+    for pk in (person.pk, str(person.pk)):
+        found = User.objects.get(pk=pk)
+        orms = User.objects.filter(pk=person.pk).get()
+        assert [getattr(found, f.attname) for f in User._meta.concrete_fields] == [
+            getattr(orms, f.attname) for f in User._meta.concrete_fields
+        ]
+        assert not found._state.adding and found._state.db == orms._state.db
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get(pk=person.pk + 1000)
+    with pytest.raises(ValueError):  # as the ORM says it
+        User.objects.get(pk="not a number")
