@@ -39,7 +39,7 @@ def _redis_answers(url):
 
 def _missing_service(marker_name):
     """Why a test with this marker cannot run here, or None if it can."""
-    if marker_name == "postgres" and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if marker_name == "postgres" and settings.DATABASES["default"]["ENGINE"] != "atmp.postgresql":
         return "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/atmp"
     if marker_name == "redis" and not _redis_answers(settings.REDIS_URL):
         return "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0 with Redis running"

@@ -113,6 +113,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that needs no round trip (atmp/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "atmp.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so two enrolments cannot both read
     # "one seat left" and both write; the timeout makes the second wait instead of failing.

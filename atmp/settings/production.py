@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, DATABASES, SECRET_KEY, env_bool, os, storages_from_env
 
-POSTGRES_ENGINES = {"django.db.backends.postgresql", "django.contrib.gis.db.backends.postgis"}
+POSTGRES_ENGINES = {"atmp.postgresql", "django.db.backends.postgresql", "django.contrib.gis.db.backends.postgis"}
 
 
 def missing_settings(environ):

@@ -28,7 +28,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # server) meets "database table is locked" at once instead of waiting its turn as the real file does.
     _test_dir = "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp"  # noqa: S108
     DATABASES["default"]["TEST"] = {"NAME": f"{_test_dir}/atmp-test-{os.getpid()}.sqlite3"}  # noqa: F405
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+elif DATABASES["default"]["ENGINE"] == "atmp.postgresql":  # noqa: F405
     # A test database needs no durability across a crash: a commit (the browser journeys, the real worker and
     # every flush make many) does not wait for the disk. Only this connection's setting; the server's stays.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
