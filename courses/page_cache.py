@@ -123,7 +123,18 @@ def invalidate(**kwargs):
 
 def _key(request):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page-cache:{generation()}:{request.method}:{path}"
+    return f"page-cache:{request.method}:{path}"
+
+
+def _lookup(key):
+    """(the current generation, the entry cached under `key` if it belongs to that generation, else None), in one
+    round trip to the cache: an entry keeps the generation it was rendered in, and a publish raises the number."""
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY)
+    if current is None:
+        return generation(), None
+    entry = found.get(key)
+    return current, (entry[1:] if entry is not None and entry[0] == current else None)
 
 
 def _has_messages(request):
@@ -170,7 +181,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         caching = settings.PAGE_CACHE_SECONDS > 0
         key = _key(request) if caching else None
-        cached = cache.get(key) if caching else None
+        rendered_in, cached = _lookup(key) if caching else (None, None)
         if cached is not None:
             return self._respond(request, cached, "hit")
 
@@ -183,7 +194,7 @@ class PageCacheMiddleware:
         if not _is_html(response):
             if caching and _cacheable_response(response):
                 entry = (response.content, response.content, response["Content-Type"], _language(request, response))
-                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+                cache.set(key, (rendered_in, *entry), settings.PAGE_CACHE_SECONDS)
                 response["X-Page-Cache"] = "miss"
             return response
         # A token rendered into the page would be one person's: such a page is never shared.
@@ -191,7 +202,7 @@ class PageCacheMiddleware:
         shared = response.content.decode(response.charset)
         if caching and not token_used and _cacheable_response(response):
             entry = (shared, strip_markers(shared), response["Content-Type"], _language(request, response))
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (rendered_in, *entry), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         if request.user.is_authenticated:
             response.content = PersonalParts(request).fill(shared)
