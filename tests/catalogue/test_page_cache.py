@@ -109,6 +109,23 @@ def test_two_people_never_see_each_others_parts(client, course, catalogue_sv):
     assert as_erik.post("/sv/accounts/logout/", {"csrfmiddlewaretoken": eriks_token}).status_code == 302
 
 
+def test_the_follow_form_on_a_shared_catalogue_page_is_the_persons_own(client, course, catalogue_sv):
+    url = f"{catalogue_sv.url}?q=%3Cb%3Egen&page=1"
+    client.get(url)  # someone else filled the cache
+    anna = UserFactory(first_name="Anna", last_name="Lind")
+    as_anna = _logged_in(anna)
+
+    page = as_anna.get(url).content.decode()
+
+    form = re.search(r'<form method="post" action="([^"]+)" class="follow-view">(.*?)</form>', page, re.DOTALL)
+    assert form, "a logged-in person follows the view with one click"
+    assert 'name="query" value="q=%3Cb%3Egen"' in form.group(2), "the view's own filters, escaped, without the page"
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    assert len(tokens) == 1, "one token of the person's own for the page's forms (log out, follow)"
+    answer = {"csrfmiddlewaretoken": tokens.pop(), "query": "q=gen", "frequency": "weekly"}
+    assert as_anna.post(form.group(1), answer).status_code in (200, 302)
+
+
 def test_the_course_page_links_the_person_to_their_enrolment_instead_of_enrolling(client, course):
     occasion = course.occasions.get()
     person = UserFactory()
