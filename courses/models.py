@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import DEFERRED, Q
 from django.forms import CheckboxSelectMultiple, NumberInput, RadioSelect
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -415,7 +415,29 @@ class CoursePageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class CoursePage(CachedPageMixin, RoutablePageMixin, Page):
+class LoadedAsModel:
+    """Rows read from the database become instances through Django's own Model.__init__.
+
+    ClusterableModel.__init__ (Wagtail pages, occasions) looks up the model's child relations on every instance, to
+    take keyword arguments for them, and Page.__init__ fills in the content type of a page being created: neither
+    applies to a row read from the database, whose values come by position. That lookup was the largest single
+    cost of building an occasion or a course page (three of them per enrolment, and every occasion on a page).
+    """
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # As Model.from_db, but for the constructor it calls.
+        if len(values) != len(cls._meta.concrete_fields):
+            given = iter(values)
+            values = [next(given) if f.attname in field_names else DEFERRED for f in cls._meta.concrete_fields]
+        new = cls.__new__(cls)
+        models.Model.__init__(new, *values)
+        new._state.adding = False
+        new._state.db = db
+        return new
+
+
+class CoursePage(LoadedAsModel, CachedPageMixin, RoutablePageMixin, Page):
     summary = models.TextField(
         _("summary"), max_length=400, help_text=_("One or two sentences shown in the catalogue.")
     )
@@ -1098,7 +1120,7 @@ class OccasionQuerySet(models.QuerySet):
         return self.filter(status=Occasion.Status.SCHEDULED)
 
 
-class Occasion(ClusterableModel):
+class Occasion(LoadedAsModel, ClusterableModel):
     """A dated instance of a course. Times are stored in UTC and shown in Europe/Stockholm."""
 
     class Status(models.TextChoices):
