@@ -4,6 +4,8 @@ The clinician's profile (profession, workplace, region, language, privacy consen
 one row per person, asked for at sign-up or at the first enrolment.
 """
 
+import contextlib
+import contextvars
 import functools
 import secrets
 
@@ -78,18 +80,42 @@ class UserManager(BaseUserManager):
             pk = int(kwargs["pk"])
         except ValueError:
             return super().get(*args, **kwargs)  # the ORM's own error
-        sql, names, converters = _by_pk_sql(self.model, self.db)
-        db = connections[self.db]
-        with db.cursor() as cursor:
+        if (known := _known_user.get()) is not None and known.pk == pk and known._state.db == self.db:
+            return known
+        sql = self.by_pk_sql()
+        with connections[self.db].cursor() as cursor:
             cursor.execute(sql, [pk])
             row = cursor.fetchone()
         if row is None:
             raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        return self.from_row(row)
+
+    def by_pk_sql(self):
+        """`get(pk=…)`'s SELECT, the primary key its one parameter: for a caller that reads the row along with
+        others in one round trip and makes it a user with `from_row()`."""
+        return _by_pk_sql(self.model, self.db)[0]
+
+    def from_row(self, row):
+        _sql, names, converters = _by_pk_sql(self.model, self.db)
+        db = connections[self.db]
         values = list(row)
         for index, field_converters, column in converters:  # as the ORM's compiler does (SQLite's dates, say)
             for convert in field_converters:
                 values[index] = convert(values[index], column, db)
         return self.model.from_db(self.db, names, values)
+
+    @contextlib.contextmanager
+    def known(self, user):
+        """Within the block, `get(pk=…)` of this user gives this instance, read a moment ago with other rows, instead
+        of reading it again: for auth's get_user(), which still checks the session against it as usual."""
+        token = _known_user.set(user)
+        try:
+            yield
+        finally:
+            _known_user.reset(token)
+
+
+_known_user = contextvars.ContextVar("known_user", default=None)
 
 
 _STAND_IN_PK = -7_777_777

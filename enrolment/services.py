@@ -339,15 +339,17 @@ def _occasion_to_enrol_sql(alias):
         quote(Page._meta.db_table),
         quote(Locale._meta.db_table),
     )
-    rules, addresses = (
+    rules, addresses, users = (
         quote(CoursePage.eligible_professions.through._meta.db_table),
         quote(EmailAddress._meta.db_table),
+        quote(get_user_model()._meta.db_table),
     )
     # Only the models' own table and column names are formatted in; every value is a parameter.
     sql = (
         f"SELECT {', '.join(columns)},"  # noqa: S608
         f" EXISTS (SELECT 1 FROM {rules} WHERE {rules}.coursepage_id = {occasion}.course_id),"
-        f" EXISTS (SELECT 1 FROM {addresses} WHERE {addresses}.user_id = %s AND UPPER({addresses}.email) = UPPER(%s)"
+        f" EXISTS (SELECT 1 FROM {addresses} JOIN {users} ON {users}.id = {addresses}.user_id"
+        f" WHERE {addresses}.user_id = %s AND UPPER({addresses}.email) = UPPER({users}.email)"
         f" AND {addresses}.verified = %s)"
         f" FROM {occasion} JOIN {course_table} ON {course_table}.page_ptr_id = {occasion}.course_id"
         f" JOIN {page} ON {page}.id = {course_table}.page_ptr_id JOIN {locale} ON {locale}.id = {page}.locale_id"
@@ -368,8 +370,34 @@ def occasion_to_enrol(occasion_id, user):
     # The first thing an enrolment reads, outside its transaction: where this connection prepares the statements.
     prepared.prepare({"atmp_occasion_to_enrol": sql, "atmp_seat_state": SEAT_STATE_SQL})
     with connection.cursor() as cursor:
-        cursor.execute(prepared.sql("atmp_occasion_to_enrol", sql), [user.pk, user.email, True, occasion_id])
+        cursor.execute(prepared.sql("atmp_occasion_to_enrol", sql), [user.pk, True, occasion_id])
         row = cursor.fetchone()
+    return _occasion_to_enrol_from(row, readers)
+
+
+def reads_together():
+    """Whether occasion_and_person_to_enrol() can read its rows in one round trip (several statements)."""
+    return prepared.usable()
+
+
+def occasion_and_person_to_enrol(occasion_id, user_id):
+    """As occasion_to_enrol(), and the person's user row as auth reads it (User.objects.by_pk_sql), in the same
+    round trip, for a request whose user is not loaded yet: (occasion or None, user or None). PostgreSQL only
+    (reads_together())."""
+    users = get_user_model().objects
+    sql, readers = _occasion_to_enrol_sql(connection.alias)
+    prepared.prepare({"atmp_occasion_to_enrol": sql, "atmp_seat_state": SEAT_STATE_SQL})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{users.by_pk_sql()}; {prepared.sql('atmp_occasion_to_enrol', sql)}", [user_id, user_id, True, occasion_id]
+        )
+        person = cursor.fetchone()
+        cursor.nextset()
+        row = cursor.fetchone()
+    return _occasion_to_enrol_from(row, readers), users.from_row(person) if person is not None else None
+
+
+def _occasion_to_enrol_from(row, readers):
     if row is None:
         return None
     instances, start = [], 0

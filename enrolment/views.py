@@ -5,6 +5,7 @@ Each view parses the request, calls one service in `enrolment.services`, and ren
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Exists, OuterRef
@@ -111,13 +112,8 @@ def enrol(request, page, occasion):
 
 def enrol_occasion(request, occasion_id):
     """The enrolment form by occasion id: a plain URL, without walking the page tree on every POST."""
-    if request.method == "POST" and request.user.is_authenticated:
-        # What enrolling needs to know before the seat lock, in one query written once (a form shown again, after an
-        # error, reads the whole page).
-        occasion = services.occasion_to_enrol(occasion_id, request.user)
-        if occasion is None:
-            raise Http404
-    else:
+    occasion = _occasion_to_enrol(request, occasion_id) if request.method == "POST" else None
+    if occasion is None:
         rules = CoursePage.eligible_professions.through.objects.filter(coursepage_id=OuterRef("course_id"))
         annotations = {"restricted": Exists(rules)}
         if request.user.is_authenticated:
@@ -132,6 +128,28 @@ def enrol_occasion(request, occasion_id):
         # Open to every profession (the rule is the same in every language): nothing to look up when enrolling.
         page.eligible_profession_list = []
     return enrol(request, page, occasion)
+
+
+def _occasion_to_enrol(request, occasion_id):
+    """For a POST of someone logged in: what enrolling needs to know before the seat lock, in one query written once
+    (a form shown again, after an error, reads the whole page); None for anyone else. Where the database allows,
+    the person's own row comes in the same round trip, and auth checks the session against it (as it would
+    against the row it reads itself) instead of reading it again."""
+    try:
+        user_id = int(request.session[SESSION_KEY])
+    except (KeyError, TypeError, ValueError):
+        user_id = None
+    if user_id is not None and not hasattr(request, "_cached_user") and services.reads_together():
+        occasion, person = services.occasion_and_person_to_enrol(occasion_id, user_id)
+        with get_user_model().objects.known(person):
+            authenticated = request.user.is_authenticated
+    elif authenticated := request.user.is_authenticated:
+        occasion = services.occasion_to_enrol(occasion_id, request.user)
+    if not authenticated:
+        return None
+    if occasion is None:
+        raise Http404
+    return occasion
 
 
 @login_required

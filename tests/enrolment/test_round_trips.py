@@ -36,7 +36,10 @@ def enrol_over_http(client, occasion):
     with CaptureQueriesContext(connection) as queries:
         response = client.post(f"/sv/enrol/{occasion.pk}/", {})
     assert response.status_code == 302
-    return person, [query["sql"] for query in queries.captured_queries]
+    # Django logs its own BEGIN, COMMIT and ROLLBACK calls too; psycopg sends them only when there is something to
+    # begin or end (here BEGIN and COMMIT travel inside the statements).
+    transaction_calls = {"BEGIN", "COMMIT", "ROLLBACK"}
+    return person, [query["sql"] for query in queries.captured_queries if query["sql"] not in transaction_calls]
 
 
 @pytest.mark.postgres
@@ -53,7 +56,10 @@ def test_the_seat_transaction_is_two_round_trips_and_its_reads_are_prepared(clie
     assert "EXECUTE atmp_seat_state(" in statements[locked_at]
     assert statements[locked_at + 1].count("INSERT INTO") == 4
     assert statements[locked_at + 1].endswith("; COMMIT"), "COMMIT goes with the rows"
-    assert any(sql.startswith("EXECUTE atmp_occasion_to_enrol(") for sql in statements[:locked_at])
+    reads = [sql for sql in statements[:locked_at] if "EXECUTE atmp_occasion_to_enrol(" in sql]
+    assert reads == [statements[locked_at - 1]], "the occasion, read once, right before the lock"
+    assert reads[0].startswith('SELECT "accounts_user"'), "with the person's own row, in the same round trip"
+    assert len(statements[:locked_at]) == 1, "the person's row is not read again"
     # Django's view of the connection is intact: autocommit again, and a write outside a transaction persists.
     assert connection.get_autocommit() and connection.connection.autocommit
     Enrolment.objects.filter(user=person).update(message="kept")
@@ -178,3 +184,32 @@ def test_a_user_by_primary_key_is_the_orms_user(site):
         User.objects.get(pk=person.pk + 1000)
     with pytest.raises(ValueError):  # as the ORM says it
         User.objects.get(pk="not a number")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", ["password changed elsewhere", "account deactivated"])
+def test_the_persons_row_read_with_the_occasion_is_still_checked_against_the_session(client, course, change):
+    occasion = OccasionFactory(course=course, capacity=5)
+    person = make_participant()
+    client.force_login(person)
+    if change == "password changed elsewhere":
+        person.set_password("a new one, chosen on another device")
+    else:
+        person.is_active = False
+    person.save()
+
+    response = client.post(f"/sv/enrol/{occasion.pk}/", {})
+
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"], "logged out, as auth does"
+    assert not Enrolment.objects.filter(user=person).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_row_read_for_auth_is_used_for_that_request_only(client, course):
+    occasion = OccasionFactory(course=course, capacity=5)
+    person, _statements = enrol_over_http(client, occasion)
+    User.objects.filter(pk=person.pk).update(first_name="Renamed")
+
+    assert User.objects.get(pk=person.pk).first_name == "Renamed"
