@@ -81,13 +81,25 @@ def strip_markers(html):
     return MARKER.sub(lambda match: match.group(3), html)
 
 
-# The account links are the same for everyone in a language but for the name and the token: rendered once per
-# language with stand-ins, then filled in by string substitution (no template rendering per request).
+# Parts that are the same for everyone in a language but for a few values (a name, a token, an id) are made once
+# per language with stand-ins, then filled in by string substitution (no template rendering per request).
+_frames = {}
+
+
+def language_frame(name, make):
+    """`make()`'s text for the active language, made once per process and kept under `name`."""
+    key = (name, translation.get_language())
+    if key not in _frames:
+        _frames[key] = make()
+    return _frames[key]
+
+
 _NAME, _TOKEN = "PERSONAL-NAME-9c1e", "PERSONAL-CSRF-9c1e"
-_account_frames = {}
 
 
-class _StandIn:
+class StandInUser:
+    """Someone logged in, for rendering a frame: their name is a stand-in."""
+
     is_authenticated = True
     email = ""
 
@@ -95,18 +107,18 @@ class _StandIn:
         return _NAME
 
 
+def _account_frame():
+    template = get_template("includes/account_nav.html").template  # no context processors: nothing else needed
+    return template.render(Context({"user": StandInUser(), "csrf_token": _TOKEN}))
+
+
 def account_links(parts, _arg):
     """The header's account links for a logged-in person: their name, My courses, profile, and log out (a form
     with this person's CSRF token)."""
     if not parts.user.is_authenticated:
         return None
-    language = translation.get_language()
-    frame = _account_frames.get(language)
-    if frame is None:
-        template = get_template("includes/account_nav.html").template  # no context processors: nothing else needed
-        frame = template.render(Context({"user": _StandIn(), "csrf_token": _TOKEN}))
-        _account_frames[language] = frame
     name = parts.user.get_full_name() or parts.user.email
+    frame = language_frame("account", _account_frame)
     return frame.replace(_NAME, conditional_escape(name)).replace(_TOKEN, request_token(parts))
 
 

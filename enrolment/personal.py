@@ -8,9 +8,10 @@ import functools
 
 from django.db import connection
 from django.urls import reverse
-from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from courses.page_cache import language_frame
 
 from .models import Enrolment
 
@@ -55,33 +56,25 @@ def _mine(parts, occasion_id):
     return active_enrolments(parts).get(int(occasion_id))
 
 
-# What the parts say is the same for everyone in a language but for the enrolment's id: made once per language.
-_badges, _action_frames = {}, {}
-
-
 def enrolment_badge(parts, occasion_id):
     """Beside an occasion's availability: the person's own state on it."""
     if mine := _mine(parts, occasion_id):
         _pk, status = mine
-        key = (translation.get_language(), status)
-        if key not in _badges:
-            _badges[key] = format_html(
-                ' <span class="badge badge--mine badge--{}">{}</span>', status, YOUR_STATE[status]
-            )
-        return _badges[key]
+        return language_frame(
+            ("badge", status),
+            lambda: format_html(' <span class="badge badge--mine badge--{}">{}</span>', status, YOUR_STATE[status]),
+        )
     return None
+
+
+def _action_frame():
+    url = reverse("enrolment_detail", args=[-_STAND_IN])
+    return format_html('<a class="button" href="{}">{}</a>', url, _("Your enrolment"))
 
 
 def enrol_action(parts, occasion_id):
     """Instead of the enrol button: a link to the person's enrolment."""
     if mine := _mine(parts, occasion_id):
         pk, _status = mine
-        language = translation.get_language()
-        if language not in _action_frames:
-            _action_frames[language] = format_html(
-                '<a class="button" href="{}">{}</a>',
-                reverse("enrolment_detail", args=[-_STAND_IN]),
-                _("Your enrolment"),
-            )
-        return _action_frames[language].replace(str(-_STAND_IN), str(int(pk)))
+        return language_frame("enrol-action", _action_frame).replace(str(-_STAND_IN), str(int(pk)))
     return None

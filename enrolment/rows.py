@@ -24,7 +24,9 @@ class Drawn(dict):
     """{model: [primary key, ...]} drawn with the seat lock. `commit`: the transaction began with the lock's
     statement (`begin_in_statement`), so the rows' INSERTs end it, in their round trip."""
 
-    commit = False
+    def __init__(self, ids, commit=False):
+        super().__init__(ids)
+        self.commit = commit
 
 
 class Rows:

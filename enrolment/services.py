@@ -277,8 +277,7 @@ def lock_with_seat_state(occasion_id, user, new_ids=()):
         ids = None
         if new_ids:
             cursor.nextset()
-            ids = Drawn({model: [drawn] for model, drawn in zip(new_ids, cursor.fetchone(), strict=True)})
-            ids.commit = begun
+            ids = Drawn({model: [drawn] for model, drawn in zip(new_ids, cursor.fetchone(), strict=True)}, begun)
     if row is None:
         raise EnrolmentError(_("This occasion does not exist."), code="not_found")
     return Occasion.from_db(connection.alias, names, row), (taken, bool(waiting), mine), ids
@@ -366,13 +365,19 @@ def occasion_to_enrol(occasion_id, user):
     Written once per process rather than compiled by the ORM on each enrolment: that compilation (a join of three
     models and two subqueries) was a quarter of the CPU an enrolment took in the rush.
     """
-    sql, readers = _occasion_to_enrol_sql(connection.alias)
-    # The first thing an enrolment reads, outside its transaction: where this connection prepares the statements.
-    prepared.prepare({"atmp_occasion_to_enrol": sql, "atmp_seat_state": SEAT_STATE_SQL})
+    sql, readers = _prepared_reads()
     with connection.cursor() as cursor:
         cursor.execute(prepared.sql("atmp_occasion_to_enrol", sql), [user.pk, True, occasion_id])
         row = cursor.fetchone()
     return _occasion_to_enrol_from(row, readers)
+
+
+def _prepared_reads():
+    """occasion_to_enrol's statement and readers. The first thing an enrolment reads, outside its transaction: where
+    this connection prepares the statements it reads with (enrolment.prepared)."""
+    sql, readers = _occasion_to_enrol_sql(connection.alias)
+    prepared.prepare({"atmp_occasion_to_enrol": sql, "atmp_seat_state": SEAT_STATE_SQL})
+    return sql, readers
 
 
 def reads_together():
@@ -385,8 +390,7 @@ def occasion_and_person_to_enrol(occasion_id, user_id):
     round trip, for a request whose user is not loaded yet: (occasion or None, user or None). PostgreSQL only
     (reads_together())."""
     users = get_user_model().objects
-    sql, readers = _occasion_to_enrol_sql(connection.alias)
-    prepared.prepare({"atmp_occasion_to_enrol": sql, "atmp_seat_state": SEAT_STATE_SQL})
+    sql, readers = _prepared_reads()
     with connection.cursor() as cursor:
         cursor.execute(
             f"{users.by_pk_sql()}; {prepared.sql('atmp_occasion_to_enrol', sql)}", [user_id, user_id, True, occasion_id]
