@@ -15,9 +15,10 @@ Without drawn ids (SQLite, the project's default, or PostgreSQL with server-side
 statement at a time) each row is saved when it is made, as before.
 """
 
+import datetime as dt
 import functools
 
-from django.db import connection, models
+from django.db import connection, connections, models
 
 
 class Drawn(dict):
@@ -86,8 +87,11 @@ def begin_in_statement():
     return True
 
 
-# Fields whose value, when it is already of their own plain type (or None), is saved as it is: get_db_prep_save()
-# would only check that. Most of a row's fields; the others (dates, JSON, decimals, UUIDs, auto_now) go through it.
+# How each column's value is made, from the cheapest: a value of the field's own plain type (or None) is saved as
+# it is, since get_db_prep_save() would only check that (most of a row's fields); a date and time, or nothing, of
+# one of Django's own fields is saved as it is on PostgreSQL (its adapt_datetimefield_value() returns the value);
+# the rest (JSON, decimals, UUIDs, other types) goes through the field as the ORM would.
+PLAIN, DATETIME, FIELD = range(3)
 _PLAIN_TYPES = (
     (models.CharField, str),
     (models.TextField, str),
@@ -96,34 +100,45 @@ _PLAIN_TYPES = (
 )
 
 
-def _plain_type(field):
-    """str, int or bool when `field` saves a value of that type as it is, else None."""
-    if field.is_relation:
-        field = field.target_field
-    if type(field).pre_save is not models.Field.pre_save:
-        return None
-    return next((plain for kind, plain in _PLAIN_TYPES if isinstance(field, kind)), None)
+def _reader(field):
+    """(field, attname, how, plain type or None) for one column of an INSERT."""
+    target = field.target_field if field.is_relation else field
+    if type(target).pre_save is models.Field.pre_save:
+        plain = next((plain for kind, plain in _PLAIN_TYPES if isinstance(target, kind)), None)
+        if plain is not None:
+            return field, field.attname, PLAIN, plain
+    if type(field) is models.DateTimeField and connection.vendor == "postgresql":
+        return field, field.attname, DATETIME, None
+    return field, field.attname, FIELD, None
 
 
 @functools.cache
 def _insert_sql(model, with_pk):
-    """The INSERT of one row of `model` around its values, as bytes: (before the values, after them, [(field,
-    attname, plain type)])."""
+    """The INSERT of one row of `model` around its values, as bytes: (before the values, after them, readers)."""
     meta = model._meta
     fields = [field for field in meta.local_concrete_fields if with_pk or not field.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     after = ")" if with_pk else f") RETURNING {quote(meta.pk.column)}"
-    readers = [(field, field.attname, _plain_type(field)) for field in fields]
+    readers = [_reader(field) for field in fields]
     return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (".encode(), after.encode(), readers  # noqa: S608
 
 
-def _values(row, readers):
-    for field, attname, plain in readers:
-        if plain is not None and ((value := getattr(row, attname)) is None or type(value) is plain):
-            yield value
+def _values(row, readers, db):
+    """The row's values as the ORM would save them; `db` is the connection itself (not the proxy for it, which
+    looks the connection up again on every attribute)."""
+    for field, attname, how, plain in readers:
+        if how == PLAIN:
+            value = getattr(row, attname)
+            if value is None or type(value) is plain:
+                yield value
+                continue
         else:
-            yield field.get_db_prep_save(field.pre_save(row, True), connection)
+            value = field.pre_save(row, True)  # auto_now and auto_now_add set the time here
+            if how == DATETIME and (value is None or (type(value) is dt.datetime and value.tzinfo is not None)):
+                yield value
+                continue
+        yield field.get_db_prep_save(value, db)
 
 
 def insert(rows, *, commit=False):
@@ -135,20 +150,21 @@ def insert(rows, *, commit=False):
     the statement here: psycopg re-parses a statement with more than 50 parameters on every execution."""
     from psycopg.adapt import Transformer
 
-    literal = Transformer(connection.connection).as_literal
+    db = connections[connection.alias]
+    literal = Transformer(db.connection).as_literal
     statements = []
     for row in rows:
         before, after, readers = _insert_sql(type(row), row.pk is not None)
-        values = _values(row, readers)
+        values = _values(row, readers, db)
         statements.append(before + b", ".join(b"NULL" if value is None else literal(value) for value in values) + after)
     if commit:
         statements.append(b"COMMIT")
-    with connection.cursor() as cursor:
-        cursor.execute(b"; ".join(statements).decode(connection.connection.info.encoding))
+    with db.cursor() as cursor:
+        cursor.execute(b"; ".join(statements).decode(db.connection.info.encoding))
         for index, row in enumerate(rows):
             if index:
                 cursor.nextset()
             if row.pk is None:
                 row.pk = cursor.fetchone()[0]
     for row in rows:
-        row._state.adding, row._state.db = False, connection.alias
+        row._state.adding, row._state.db = False, db.alias
