@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import functools
 import logging
+import os
 import re
 import smtplib
 import threading
@@ -264,30 +265,52 @@ def enqueue(message_id, eta=None):
 WAITING_FLAG = "atmp:outbox:task-waiting"
 WAITING_TASK_SECONDS = 30
 _flag_clients = {}
+# Whether tasks are coalesced, and the broker's URL, per the settings they come from. Celery resolves each read
+# of its conf through its layers of settings (tens of microseconds a read, on every enrolment's commit): read
+# once per combination of what they depend on, so a change (conf.update(), a test's settings) is still seen.
+_coalesced = {}
 
 
-def coalescing():
+def _broker():
+    """(whether tasks are coalesced, the broker's URL)."""
     from .tasks import send_outbox_message
 
     conf = send_outbox_message.app.conf
-    return (
+    changes = conf.changes  # conf.update() and assignments land here, over Django's CELERY_* settings
+    depends_on = (
+        settings.NOTIFICATION_SEND_BATCH,
+        settings.NOTIFICATION_RATE_LIMIT,
+        changes.get("task_always_eager"),
+        changes.get("broker_url"),
+        getattr(settings, "CELERY_TASK_ALWAYS_EAGER", None),
+        getattr(settings, "CELERY_BROKER_URL", None),
+        os.environ.get("CELERY_BROKER_URL"),  # Celery reads this before any setting
+    )
+    if (known := _coalesced.get(depends_on)) is not None:
+        return known
+    url = conf.broker_url
+    coalesced = (
         settings.NOTIFICATION_SEND_BATCH > 1
         and not settings.NOTIFICATION_RATE_LIMIT
         and not conf.task_always_eager
-        and str(conf.broker_url or "").startswith(("redis://", "rediss://"))
+        and str(url or "").startswith(("redis://", "rediss://"))
     )
+    _coalesced[depends_on] = coalesced, url
+    return coalesced, url
+
+
+def coalescing():
+    return _broker()[0]
 
 
 def _waiting_flag():
     """The broker's Redis, where the flag lives (None when tasks are not coalesced)."""
-    if not coalescing():
+    coalesced, url = _broker()
+    if not coalesced:
         return None
-    import redis
-
-    from .tasks import send_outbox_message
-
-    url = send_outbox_message.app.conf.broker_url
     if url not in _flag_clients:
+        import redis
+
         _flag_clients[url] = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
     return _flag_clients[url]
 
