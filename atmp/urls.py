@@ -47,6 +47,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    # First: the URL a course's opening rush posts to, matched before the includes below are tried.
+    path("enrol/<int:occasion_id>/", enrolment_views.enrol_occasion, name="enrol"),
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/privacy/export/", account_views.privacy_export, name="privacy_export"),
     path("accounts/privacy/delete/", account_views.privacy_delete, name="privacy_delete"),
@@ -54,7 +56,6 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("my-courses/", include("enrolment.urls")),
     path("alerts/", include("catalogue.urls")),
-    path("enrol/<int:occasion_id>/", enrolment_views.enrol_occasion, name="enrol"),
     # The line manager's answer, from the e-mail's signed link (no account)
     path("line-manager/<str:token>/", manager_views.answer, name="manager_answer"),
     # /sv/intyg/, /en/certificate/: public verification of certificates of attendance
