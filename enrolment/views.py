@@ -41,11 +41,14 @@ def enrol(request, page, occasion):
     """GET: the course's questions. POST: enrol. Reached from the course page's occasion route."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.profile_is_complete:
+    # The user itself, not request.user's lazy stand-in: every attribute of that goes through a proxy, and the
+    # enrolment reads the person's many times (auth's middleware keeps the user it loaded here).
+    user = getattr(request, "_cached_user", request.user)
+    if not user.profile_is_complete:
         messages.info(request, _("Please complete your profile before you enrol."))
         return redirect(f"{reverse('profile')}?next={request.path}")
     # A POST needs no look of its own: the service tells an existing enrolment, under the seat lock.
-    existing = None if request.method == "POST" else Enrolment.objects.filter(user=request.user, occasion=occasion)
+    existing = None if request.method == "POST" else Enrolment.objects.filter(user=user, occasion=occasion)
     if existing is not None and (existing := existing.active().first()):
         messages.info(request, _("You are already enrolled in this occasion."))
         return redirect("enrolment_detail", pk=existing.pk)
@@ -55,15 +58,15 @@ def enrol(request, page, occasion):
     form = EnrolmentForm(
         request.POST if request.method == "POST" else None,
         course=page,
-        user=request.user,
+        user=user,
         asks_manager=occasion.course.requires_manager_approval,
-        invoice_defaults=invoicing.profile_defaults(request.user) if fee is not None else None,
+        invoice_defaults=invoicing.profile_defaults(user) if fee is not None else None,
     )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = services.enrol(
-                request.user,
+                user,
                 occasion.pk,
                 form.answers(),
                 page=page,
@@ -101,7 +104,7 @@ def enrol(request, page, occasion):
         context_overrides={
             "occasion": occasion,
             "form": form,
-            "ineligible": services.check_eligibility(request.user, page),
+            "ineligible": services.check_eligibility(user, page),
             "fee_text": occasion_fee_text(occasion, occasion.course),
             "has_fee": fee is not None,
         },
