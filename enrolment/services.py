@@ -374,9 +374,15 @@ def occasion_to_enrol(occasion_id, user):
 
 def _prepared_reads():
     """occasion_to_enrol's statement and readers. The first thing an enrolment reads, outside its transaction: where
-    this connection prepares the statements it reads with (enrolment.prepared)."""
+    this connection prepares the statements it reads with (enrolment.prepared), the person's row among them."""
     sql, readers = _occasion_to_enrol_sql(connection.alias)
-    prepared.prepare({"atmp_occasion_to_enrol": sql, "atmp_seat_state": SEAT_STATE_SQL})
+    prepared.prepare(
+        {
+            "atmp_occasion_to_enrol": sql,
+            "atmp_seat_state": SEAT_STATE_SQL,
+            "atmp_user_by_pk": get_user_model().objects.by_pk_sql(),
+        }
+    )
     return sql, readers
 
 
@@ -391,9 +397,10 @@ def occasion_and_person_to_enrol(occasion_id, user_id):
     (reads_together())."""
     users = get_user_model().objects
     sql, readers = _prepared_reads()
+    person_sql = prepared.sql("atmp_user_by_pk", users.by_pk_sql())
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{users.by_pk_sql()}; {prepared.sql('atmp_occasion_to_enrol', sql)}", [user_id, user_id, True, occasion_id]
+            f"{person_sql}; {prepared.sql('atmp_occasion_to_enrol', sql)}", [user_id, user_id, True, occasion_id]
         )
         person = cursor.fetchone()
         cursor.nextset()

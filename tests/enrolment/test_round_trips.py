@@ -58,7 +58,7 @@ def test_the_seat_transaction_is_two_round_trips_and_its_reads_are_prepared(clie
     assert statements[locked_at + 1].endswith("; COMMIT"), "COMMIT goes with the rows"
     reads = [sql for sql in statements[:locked_at] if "EXECUTE atmp_occasion_to_enrol(" in sql]
     assert reads == [statements[locked_at - 1]], "the occasion, read once, right before the lock"
-    assert reads[0].startswith('SELECT "accounts_user"'), "with the person's own row, in the same round trip"
+    assert reads[0].startswith("EXECUTE atmp_user_by_pk("), "with the person's own row, in the same round trip"
     assert len(statements[:locked_at]) == 1, "the person's row is not read again"
     # Django's view of the connection is intact: autocommit again, and a write outside a transaction persists.
     assert connection.get_autocommit() and connection.connection.autocommit
