@@ -55,7 +55,7 @@ class Rows:
         return row
 
     def create(self, model, **fields):
-        return model.objects.create(**fields) if not self.deferred else self.add(model(**fields))
+        return model.objects.create(**fields) if not self.deferred else self.add(make(model, fields))
 
     def write(self):
         """Insert the pending rows. When the transaction began with the lock (`Drawn.commit`) this commits it:
@@ -68,6 +68,41 @@ class Rows:
 
 # Saves every row at once: for callers outside a rush (organisers' actions, tasks).
 AT_ONCE = Rows()
+
+
+@functools.cache
+def _layout(model):
+    """make()'s plan for `model`: per concrete field, in order, (field, the keyword naming its related instance or
+    None); None for a model with a one-to-one field (its reverse side is set too: model(**fields) is kept)."""
+    fields = model._meta.concrete_fields
+    if any(field.one_to_one for field in fields):
+        return None
+    return [(field, field.name if field.is_relation else None) for field in fields]
+
+
+def make(model, fields):
+    """`model(**fields)`, built as Django builds an instance from a database row: by position, which skips the
+    work __init__ does per keyword (a fifth of an enrolment's rows' cost). Fields not given get their defaults,
+    and a related instance given is cached on the row, as model(**fields) does."""
+    layout = _layout(model)
+    if layout is None:
+        return model(**fields)
+    fields, values, related = dict(fields), [], []
+    for field, name in layout:
+        if name is not None and name in fields:
+            instance = fields.pop(name)
+            values.append(None if instance is None else getattr(instance, field.target_field.attname))
+            related.append((field, instance))
+        elif field.attname in fields:
+            values.append(fields.pop(field.attname))
+        else:
+            values.append(field.get_default())
+    if fields:
+        raise TypeError(f"{model.__name__}() got unexpected keyword arguments: {', '.join(fields)}")
+    row = model(*values)
+    for field, instance in related:
+        field.set_cached_value(row, instance)
+    return row
 
 
 def begin_in_statement():

@@ -32,7 +32,7 @@ from courses.models import CoursePage, Occasion, WaitingListMode, profession_amo
 
 from . import invoicing, notifications, prepared
 from .models import Enrolment, EnrolmentEvent, ManagerApproval
-from .rows import AT_ONCE, Drawn, Rows, begin_in_statement
+from .rows import AT_ONCE, Drawn, Rows, begin_in_statement, make
 
 Status = Enrolment.Status
 Kind = EnrolmentEvent.Kind
@@ -82,16 +82,17 @@ def _audit(enrolment, action, user, data, *, rows=AT_ONCE):
     re-reads the content type and the user (two queries) while the seat lock is held. `clean()` still
     refuses an unregistered action."""
     context = get_active_log_context()
-    entry = ModelLogEntry(
-        content_type=ContentType.objects.get_for_model(Enrolment),  # cached after the first call
-        object_id=str(enrolment.pk),
-        label=str(enrolment),
-        action=action,
-        user=user or context.user,
-        uuid=context.uuid,
-        data=data,
-        timestamp=timezone.now(),
-    )
+    fields = {
+        "content_type": ContentType.objects.get_for_model(Enrolment),  # cached after the first call
+        "object_id": str(enrolment.pk),
+        "label": str(enrolment),
+        "action": action,
+        "user": user or context.user,
+        "uuid": context.uuid,
+        "data": data,
+        "timestamp": timezone.now(),
+    }
+    entry = make(ModelLogEntry, fields)
     entry.clean()
     rows.add(entry)
 

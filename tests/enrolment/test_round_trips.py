@@ -170,6 +170,34 @@ def test_rows_written_together_equal_those_the_orm_writes(course):
 
 
 @pytest.mark.django_db
+def test_rows_made_by_position_equal_those_made_by_keyword(course, django_assert_num_queries):
+    occasion = OccasionFactory(course=course)
+    person = make_participant()
+    enrolment = Enrolment.objects.create(user=person, occasion=occasion, status=Status.CONFIRMED)
+    made = {
+        Enrolment: {"user": person, "occasion": occasion, "status": Status.WAITING, "answers": {"a": AWKWARD}},
+        ModelLogEntry: {"content_type_id": 1, "object_id": "1", "label": AWKWARD, "action": "x", "user": None},
+        OutboxMessage: {"key": "k", "kind": "confirmed", "user": person, "enrolment": enrolment, "event": None},
+    }
+    for model, fields in made.items():
+        by_position, by_keyword = rows.make(model, fields), model(**fields)
+        differ = {"created_at", "updated_at", "timestamp", "message_id"}  # made a moment apart, or unique
+        values = [
+            (field.attname, getattr(by_position, field.attname), getattr(by_keyword, field.attname))
+            for field in model._meta.concrete_fields
+            if field.attname not in differ
+        ]
+        assert all(mine == orms for _name, mine, orms in values), values
+        for name, instance in fields.items():
+            if model._meta.get_field(name).is_relation:
+                with django_assert_num_queries(0):
+                    assert getattr(by_position, name) is instance, "the related instance given is cached"
+        assert by_position._state.adding and by_position.pk is None
+    with pytest.raises(TypeError, match="nonsense"):
+        rows.make(Enrolment, {"nonsense": 1})
+
+
+@pytest.mark.django_db
 def test_a_user_by_primary_key_is_the_orms_user(site):
     person = make_participant(first_name=AWKWARD[:30])
 
