@@ -43,8 +43,10 @@ def prepare(statements):
 def sql(name, statement):
     """What to send for `statement` (SQL with %s placeholders): EXECUTE of its prepared form when this connection
     has prepared it under `name`, the statement itself otherwise. The parameters are the same."""
-    raw = connection.connection
-    return _prepared.get(raw, {}).get(name, statement) if raw is not None else statement
+    try:
+        return _prepared[connection.connection][name]
+    except (KeyError, TypeError):  # not prepared here; TypeError: no connection yet, or one without weak references
+        return statement
 
 
 def _numbered(statement):
