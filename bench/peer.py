@@ -142,7 +142,7 @@ def main():
             rounds.append((theirs, rush, rush_code))
     # The round whose ratio is the median (the middle one of an odd number, the lower middle of an even number).
     by_ratio = sorted(rounds, key=lambda round_: round_[1]["rate"] / round_[0][0] if round_[0][0] else float("inf"))
-    (rush_rate, rush_p95, _line, pretix_rush_code), rush, rush_code = by_ratio[(len(by_ratio) - 1) // 2]
+    (rush_rate, rush_p95, *_), rush, _code = by_ratio[(len(by_ratio) - 1) // 2]
 
     event_rate, event_p95, event_statuses = pretix["page"]
     pagepy_rate, pagepy_p95, _line = pretix["page.py"]

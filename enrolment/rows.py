@@ -142,7 +142,7 @@ def _reader(field):
         plain = next((plain for kind, plain in _PLAIN_TYPES if isinstance(target, kind)), None)
         if plain is not None:
             return field, field.attname, PLAIN, plain
-    if type(field) is models.DateTimeField and connection.vendor == "postgresql":
+    if type(field) is models.DateTimeField:  # insert() is PostgreSQL's only
         return field, field.attname, DATETIME, None
     return field, field.attname, FIELD, None
 
