@@ -206,13 +206,22 @@ def _check_occasion(occasion, now):
 
 def _seat_state_sql():
     table = connection.ops.quote_name(Enrolment._meta.db_table)
-    seats = ", ".join(["%s"] * len(Enrolment.SEAT_STATUSES))
-    active = ", ".join(["%s"] * len(Enrolment.ACTIVE_STATUSES))
-    # Only the model's own table name and placeholders are formatted in; every value is a parameter.
+
+    def statuses(values):
+        # The code's own constants, never input: written in so that the statement prepared once per connection
+        # (enrolment.prepared) gets a generic plan that knows which rows each part reads and can use the partial
+        # index of active enrolments. As parameters, PostgreSQL planned it anew on every enrolment (0.3 ms, six
+        # times what running it took), the generic plan never looking cheaper than a custom one.
+        if not all(str(value).isidentifier() for value in values):
+            raise ValueError(f"not a status: {values}")
+        return ", ".join(f"'{value}'" for value in values)
+
+    # Only the model's own table name and statuses are formatted in; the occasion and the person are parameters.
     return (
-        f"SELECT (SELECT COUNT(*) FROM {table} WHERE occasion_id = %s AND status IN ({seats})),"  # noqa: S608
-        f" EXISTS (SELECT 1 FROM {table} WHERE occasion_id = %s AND status = %s),"
-        f" (SELECT MAX(id) FROM {table} WHERE occasion_id = %s AND user_id = %s AND status IN ({active}))"
+        f"SELECT (SELECT COUNT(*) FROM {table} WHERE occasion_id = %s AND status IN ({statuses(Enrolment.SEAT_STATUSES)})),"  # noqa: S608, E501
+        f" EXISTS (SELECT 1 FROM {table} WHERE occasion_id = %s AND status = {statuses([Status.WAITING])}),"
+        f" (SELECT MAX(id) FROM {table} WHERE occasion_id = %s AND user_id = %s"
+        f" AND status IN ({statuses(Enrolment.ACTIVE_STATUSES)}))"
     )
 
 
@@ -220,15 +229,7 @@ SEAT_STATE_SQL = _seat_state_sql()
 
 
 def _seat_state_params(occasion_id, user):
-    return [
-        occasion_id,
-        *map(str, Enrolment.SEAT_STATUSES),
-        occasion_id,
-        str(Status.WAITING),
-        occasion_id,
-        user.pk,
-        *map(str, Enrolment.ACTIVE_STATUSES),
-    ]
+    return [occasion_id, occasion_id, occasion_id, user.pk]
 
 
 def seat_state(occasion, user):

@@ -4,6 +4,7 @@ left as Django expects it, whether the enrolment succeeds or a rule refuses it u
 
 import datetime as dt
 import decimal
+import re
 import uuid
 
 import pytest
@@ -195,6 +196,32 @@ def test_rows_made_by_position_equal_those_made_by_keyword(course, django_assert
         assert by_position._state.adding and by_position.pk is None
     with pytest.raises(TypeError, match="nonsense"):
         rows.make(Enrolment, {"nonsense": 1})
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_prepared_reads_are_planned_once_per_connection(client, course):
+    """PostgreSQL plans a prepared statement anew on each run (a custom plan) until a generic plan looks as cheap;
+    one that never does loses what preparing it was for. EXPLAIN shows a generic plan's values as $n."""
+    occasion = OccasionFactory(course=course, capacity=2)
+    # A waiting list as long as a rush leaves it, and statistics that know it: what the planner weighs.
+    waiting = User.objects.bulk_create(User(email=f"waiting{number}@example.org") for number in range(1500))
+    Enrolment.objects.bulk_create(Enrolment(user=user, occasion=occasion, status=Status.WAITING) for user in waiting)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Enrolment._meta.db_table}")
+    for _ in range(7):  # after five custom plans PostgreSQL weighs the generic one
+        person, _statements = enrol_over_http(client, occasion)
+
+    def plan(statement, params):
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {services.prepared.sql(statement, '')}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    seat_state = plan("atmp_seat_state", services._seat_state_params(occasion.pk, person))
+    occasion_read = plan("atmp_occasion_to_enrol", [person.pk, True, occasion.pk])
+    for generic in (seat_state, occasion_read):
+        assert re.search(r"= \$\d", generic), generic
+        assert not re.search(r"= '?\d+'?::bigint", generic), f"planned for these values:\n{generic}"
 
 
 @pytest.mark.django_db
