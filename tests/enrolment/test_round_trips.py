@@ -219,9 +219,17 @@ def test_the_prepared_reads_are_planned_once_per_connection(client, course):
 
     seat_state = plan("atmp_seat_state", services._seat_state_params(occasion.pk, person))
     occasion_read = plan("atmp_occasion_to_enrol", [person.pk, True, occasion.pk])
+    assert "seats_held_per_occasion" in seat_state, "the seats held are counted from their own index"
     for generic in (seat_state, occasion_read):
         assert re.search(r"= \$\d", generic), generic
         assert not re.search(r"= '?\d+'?::bigint", generic), f"planned for these values:\n{generic}"
+
+
+def test_the_index_of_seats_held_names_the_statuses_that_hold_a_seat():
+    """The seat count reads only this partial index, which PostgreSQL can use only when the statement's statuses
+    are the index's own."""
+    (index,) = [index for index in Enrolment._meta.indexes if index.name == "seats_held_per_occasion"]
+    assert index.condition.children == [("status__in", [str(status) for status in Enrolment.SEAT_STATUSES])]
 
 
 @pytest.mark.django_db
