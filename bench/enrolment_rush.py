@@ -317,7 +317,7 @@ def probe_in_process(requests):
         print("\n".join(sql[:160] for sql in statements))
     # BEGIN and COMMIT go with the lock and the rows (enrolment.rows); where they do not, psycopg sends them
     # apart, past the execute wrappers: count them by hand.
-    locked_at = next(i for i, sql in enumerate(statements) if "FOR UPDATE" in sql)
+    locked_at = next(i for i, sql in enumerate(statements) if "FOR UPDATE" in sql or "atmp_lock_occasion(" in sql)
     apart = 0 if statements[locked_at].startswith("BEGIN;") else 1
     rest = requests[4:]
     profiler = None

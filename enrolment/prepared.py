@@ -37,7 +37,11 @@ def prepare(statements):
         return
     with connection.cursor() as cursor:
         cursor.execute("; ".join(f"PREPARE {name} AS {_numbered(sql)}" for name, sql in missing.items()))
-    done.update({name: f"EXECUTE {name}({', '.join(['%s'] * sql.count('%s'))})" for name, sql in missing.items()})
+    done.update({name: _execute(name, sql.count("%s")) for name, sql in missing.items()})
+
+
+def _execute(name, parameters):
+    return f"EXECUTE {name}({', '.join(['%s'] * parameters)})" if parameters else f"EXECUTE {name}"
 
 
 def sql(name, statement):

@@ -52,9 +52,10 @@ def test_the_seat_transaction_is_two_round_trips_and_its_reads_are_prepared(clie
     person, statements = enrol_over_http(client, occasion)
 
     assert Enrolment.objects.get(user=person).status == Status.WAITING
-    locked_at = next(index for index, sql in enumerate(statements) if "FOR UPDATE" in sql)
+    locked_at = next(index for index, sql in enumerate(statements) if "EXECUTE atmp_lock_occasion(" in sql)
     assert statements[locked_at].startswith("BEGIN; "), "BEGIN goes with the lock"
     assert "EXECUTE atmp_seat_state(" in statements[locked_at]
+    assert "EXECUTE atmp_draw_ids" in statements[locked_at], "the ids are drawn with the lock"
     assert statements[locked_at + 1].count("INSERT INTO") == 4
     assert statements[locked_at + 1].endswith("; COMMIT"), "COMMIT goes with the rows"
     reads = [sql for sql in statements[:locked_at] if "EXECUTE atmp_occasion_to_enrol(" in sql]
