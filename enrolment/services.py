@@ -246,7 +246,10 @@ def seat_state(occasion, user):
     return taken, bool(waiting), mine
 
 
+@functools.cache
 def _draw_ids_sql(models):
+    """`SELECT nextval(...), ...` for a tuple of models, written once per process (it is asked for on every enrolment,
+    for the lock's round trip and for preparing it)."""
     # Only the models' own table and column names are formatted in.
     sequences = [f"pg_get_serial_sequence('{model._meta.db_table}', '{model._meta.pk.column}')" for model in models]
     return "SELECT " + ", ".join(f"nextval({sequence})" for sequence in sequences)
